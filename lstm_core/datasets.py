@@ -1,0 +1,341 @@
+"""Toy datasets of the seed tutorials, as plain numpy arrays plus what a page needs.
+
+A registry maps a name to a factory; ``load(name, **options)`` returns a ``Dataset``.
+Every dataset knows how to turn a student's raw input (a string typed in a box) into
+the array the model takes (``encode``) and how to turn a prediction back into
+something a person reads (``decode``). Bad input raises ``ValueError`` with a sentence
+a student understands. No TensorFlow here: this module must import in milliseconds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# ---------------------------------------------------------------------------
+# Parsing a student's typed input
+# ---------------------------------------------------------------------------
+
+
+def parse_numbers(text: str | Sequence[float], expected: int | None = None) -> np.ndarray:
+    """Parse "1, 2, 3" (commas and/or spaces) into a float array, with student-sized errors."""
+    if isinstance(text, str):
+        parts = [p for p in text.replace(",", " ").replace(";", " ").split() if p]
+        if not parts:
+            raise ValueError("The input is empty. Type numbers separated by commas, like 6, 7, 8.")
+        values = []
+        for part in parts:
+            try:
+                values.append(float(part))
+            except ValueError:
+                raise ValueError(
+                    f"'{part}' is not a number. Type numbers separated by commas, like 6, 7, 8."
+                ) from None
+    else:
+        values = [float(v) for v in np.asarray(text, dtype=float).ravel()]
+        if not values:
+            raise ValueError("The input is empty. Give at least one number.")
+    for v in values:
+        if not math.isfinite(v):
+            raise ValueError(f"'{v}' is not a usable number. Use ordinary finite numbers only.")
+    if expected is not None and len(values) != expected:
+        raise ValueError(
+            f"Type exactly {expected} numbers (you typed {len(values)}): "
+            f"this model reads sequences of {expected} steps."
+        )
+    return np.asarray(values, dtype=np.float64)
+
+
+# ---------------------------------------------------------------------------
+# Windowing and scaling (seed 001's split_x, seed 003's "statistics of the training data")
+# ---------------------------------------------------------------------------
+
+
+def window(series: Sequence[float] | str, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cut a series into windows of ``size`` inputs and the value that follows each.
+
+    ``window([1..10], 4)`` gives x = [[1,2,3,4], ..., [6,7,8,9]] and y = [5, ..., 10],
+    exactly the seed's ``split_x(seq, size + 1)`` followed by x = [:, :-1], y = [:, -1].
+    """
+    values = parse_numbers(series) if isinstance(series, str) else np.asarray(series, float)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError("The series is empty. Give a list of numbers, like 1, 2, 3, 4, 5, 6.")
+    if not np.all(np.isfinite(values)):
+        raise ValueError("The series contains a missing or infinite value (NaN/inf). Remove it.")
+    if int(size) != size or size < 1:
+        raise ValueError(f"The window size must be a whole number of at least 1 (got {size}).")
+    size = int(size)
+    if values.size < size + 1:
+        raise ValueError(
+            f"A window of {size} needs a series of at least {size + 1} numbers "
+            f"(the window plus the value to predict); yours has {values.size}."
+        )
+    n = values.size - size
+    x = np.stack([values[i : i + size] for i in range(n)])  # (n, size)
+    y = values[size:]  # (n,)
+    return x, y
+
+
+@dataclass(frozen=True)
+class Scaler:
+    """Affine scaling ``(v - offset) / scale`` fitted on training values only."""
+
+    kind: str
+    offset: float
+    scale: float
+
+    @classmethod
+    def fit(cls, values: np.ndarray, kind: str = "minmax") -> Scaler:
+        values = np.asarray(values, float)
+        if kind == "minmax":
+            lo, hi = float(values.min()), float(values.max())
+            return cls(kind, lo, (hi - lo) or 1.0)
+        if kind == "standard":
+            return cls(kind, float(values.mean()), float(values.std()) or 1.0)
+        raise ValueError(f"Unknown scaling '{kind}': choose 'minmax', 'standard' or none.")
+
+    def transform(self, values: np.ndarray) -> np.ndarray:
+        return (np.asarray(values, float) - self.offset) / self.scale
+
+    def inverse(self, values: np.ndarray) -> np.ndarray:
+        return np.asarray(values, float) * self.scale + self.offset
+
+
+# ---------------------------------------------------------------------------
+# The Dataset
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A toy dataset: arrays the model trains on plus how to read and write them.
+
+    x: float32 (samples, timesteps, features). y: targets as the model is trained on them
+    (one-hot for classification / next character, possibly scaled numbers for regression).
+    """
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    task: str  # "classification" | "regression" | "next_char"
+    description: str
+    labels: list[str]  # one human label per sample, e.g. "[1, 2, 3] → 4"
+    class_names: list[str] | None = None  # classification: names of the output units
+    vocab: list[str] | None = None  # next_char: the characters, in one-hot order
+    scaler: Scaler | None = None  # regression: how targets were scaled
+    raw_x: np.ndarray | None = None  # the unscaled inputs, for tables and pictures
+    raw_y: np.ndarray | None = None  # the targets as a person reads them
+    series: np.ndarray | None = None  # the raw series the windows came from, if any
+    options: dict = field(default_factory=dict)  # the options it was loaded with
+
+    @property
+    def timesteps(self) -> int:
+        return int(self.x.shape[1])
+
+    @property
+    def features(self) -> int:
+        return int(self.x.shape[2])
+
+    @property
+    def n_outputs(self) -> int:
+        return int(self.y.shape[-1]) if self.y.ndim > 1 else 1
+
+    @property
+    def sequence_output(self) -> bool:
+        """True when the model predicts at every step (many-to-many), as "hello" does."""
+        return self.task == "next_char"
+
+    def encode(self, raw: str | Sequence[float]) -> np.ndarray:
+        """A student's typed input -> a model input of shape (1, timesteps, features)."""
+        if self.task == "next_char":
+            return one_hot(_check_text(raw, self.vocab), self.vocab)[None]
+        values = parse_numbers(raw, expected=self.timesteps)
+        if self.scaler is not None:
+            values = self.scaler.transform(values)
+        return values.astype(np.float32).reshape(1, self.timesteps, 1)
+
+    def decode(self, prediction: np.ndarray):
+        """One model output -> what a person reads: a class, a number or characters."""
+        prediction = np.asarray(prediction)
+        if self.task == "classification":
+            return int(np.argmax(prediction.reshape(-1)))
+        if self.task == "next_char":
+            probs = prediction.reshape(-1, len(self.vocab))  # (timesteps, vocab)
+            return "".join(self.vocab[i] for i in probs.argmax(axis=-1))
+        value = float(prediction.reshape(-1)[0])
+        return float(self.scaler.inverse(value)) if self.scaler is not None else value
+
+    def targets(self) -> list:
+        """Every sample's target decoded for humans (classes, numbers or strings)."""
+        if self.task == "regression":
+            return [float(v) for v in np.asarray(self.raw_y).reshape(-1)]
+        return [self.decode(t) for t in self.y]
+
+
+# ---------------------------------------------------------------------------
+# Characters
+# ---------------------------------------------------------------------------
+
+
+def vocabulary(text: str) -> list[str]:
+    """The distinct characters of a text in order of first appearance ("hello" -> h, e, l, o)."""
+    return list(dict.fromkeys(text))
+
+
+def one_hot(text: str, vocab: Sequence[str]) -> np.ndarray:
+    """(len(text), len(vocab)) float32 one-hot matrix."""
+    index = {ch: i for i, ch in enumerate(vocab)}
+    out = np.zeros((len(text), len(vocab)), dtype=np.float32)
+    out[np.arange(len(text)), [index[ch] for ch in text]] = 1.0
+    return out
+
+
+def _check_text(text, vocab: Sequence[str] | None) -> str:
+    if not isinstance(text, str) or not text:
+        raise ValueError("Type at least one character.")
+    if vocab is not None:
+        for ch in text:
+            if ch not in vocab:
+                letters = ", ".join(repr(v) for v in vocab)
+                raise ValueError(
+                    f"The character {ch!r} is not in this model's vocabulary ({letters}). "
+                    "Use only those characters, or train on a text that contains it."
+                )
+    return text
+
+
+# ---------------------------------------------------------------------------
+# Factories
+# ---------------------------------------------------------------------------
+
+SEQUENCES_000 = [
+    [0, 1, 1, 0, 0, 0],
+    [0, 0, 0, 2, 2, 0],
+    [0, 0, 0, 0, 3, 3],
+    [0, 2, 2, 0, 0, 0],
+    [0, 0, 3, 3, 0, 0],
+    [0, 0, 0, 0, 1, 1],
+]
+CLASSES_000 = [1, 2, 3, 2, 3, 1]
+
+WINDOWS_001 = [[1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6]]
+TARGETS_001 = [4, 5, 6, 7]
+WIDE_WINDOWS_001 = [[i, i + 1, i + 2] for i in range(1, 11)] + [
+    [20, 30, 40],
+    [30, 40, 50],
+    [40, 50, 60],
+]
+WIDE_TARGETS_001 = list(range(4, 14)) + [50, 60, 70]
+
+
+def _sequence_classification() -> Dataset:
+    x = np.asarray(SEQUENCES_000, dtype=np.float32)[..., None]  # (6, 6, 1)
+    classes = np.asarray(CLASSES_000)
+    y = np.zeros((len(classes), 4), dtype=np.float32)  # one-hot over 4 classes, as the seed
+    y[np.arange(len(classes)), classes] = 1.0
+    labels = [f"{s} → {c}" for s, c in zip(SEQUENCES_000, CLASSES_000, strict=True)]
+    return Dataset(
+        name="sequence_classification",
+        x=x,
+        y=y,
+        task="classification",
+        description=(
+            "Six sequences of six steps. A pair of equal numbers 1, 2 or 3 appears somewhere; "
+            "the class is that number. The network must find the pair wherever it sits in time."
+        ),
+        labels=labels,
+        class_names=["0", "1", "2", "3"],
+        raw_x=x[..., 0].copy(),
+        raw_y=classes.astype(np.float32),
+    )
+
+
+def _next_number(
+    variant: str = "small",
+    series: Sequence[float] | str | None = None,
+    window_size: int = 3,
+    scaling: str | None = None,
+) -> Dataset:
+    if series is not None:
+        x, y = window(series, window_size)
+        source = np.asarray(parse_numbers(series) if isinstance(series, str) else series, float)
+        description = f"Windows of {window_size} numbers cut from your series; predict the next."
+    elif variant == "small":
+        x, y, source = np.asarray(WINDOWS_001, float), np.asarray(TARGETS_001, float), None
+        description = "Four windows of three numbers; predict the next number: [1, 2, 3] → 4."
+    elif variant == "wide":
+        x, y = np.asarray(WIDE_WINDOWS_001, float), np.asarray(WIDE_TARGETS_001, float)
+        source = None
+        description = (
+            "Thirteen windows, ten small ones and three large ones like [20, 30, 40] → 50. "
+            "Try predicting [25, 35, 45] with and without scaling."
+        )
+    else:
+        raise ValueError(f"Unknown next_number variant '{variant}': use 'small' or 'wide'.")
+    scaler = Scaler.fit(np.concatenate([x.ravel(), y]), scaling) if scaling else None
+    xs, ys = (scaler.transform(x), scaler.transform(y)) if scaler else (x, y)
+    labels = [f"{_fmt_list(w)} → {_fmt(t)}" for w, t in zip(x, y, strict=True)]
+    return Dataset(
+        name="next_number",
+        x=xs.astype(np.float32)[..., None],
+        y=ys.astype(np.float32)[:, None],
+        task="regression",
+        description=description,
+        labels=labels,
+        scaler=scaler,
+        raw_x=x.astype(np.float32),
+        raw_y=y.astype(np.float32),
+        series=source,
+        options={"variant": variant, "window_size": window_size, "scaling": scaling},
+    )
+
+
+def _hello(text: str = "hello") -> Dataset:
+    if not isinstance(text, str) or len(text) < 2:
+        raise ValueError("Type a text of at least 2 characters, like 'hello'.")
+    if len(text) > 80:
+        raise ValueError(f"Keep the text to 80 characters or fewer (it has {len(text)}).")
+    vocab = vocabulary(text)
+    if len(vocab) < 2:
+        raise ValueError("The text needs at least two different characters to predict anything.")
+    x = one_hot(text[:-1], vocab)[None]  # (1, len-1, vocab): h, e, l, l
+    y = one_hot(text[1:], vocab)[None]  # (1, len-1, vocab): e, l, l, o
+    return Dataset(
+        name="hello",
+        x=x,
+        y=y,
+        task="next_char",
+        description=(
+            f"From each character of '{text[:-1]}' predict the next one, giving '{text[1:]}'. "
+            f"Characters are one-hot vectors over the text's own vocabulary {vocab}."
+        ),
+        labels=[f"'{text[:-1]}' → '{text[1:]}'"],
+        vocab=vocab,
+        options={"text": text},
+    )
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}"
+
+
+def _fmt_list(values) -> str:
+    return "[" + ", ".join(_fmt(float(v)) for v in values) + "]"
+
+
+REGISTRY: dict[str, Callable[..., Dataset]] = {
+    "sequence_classification": _sequence_classification,
+    "next_number": _next_number,
+    "hello": _hello,
+}
+
+
+def load(name: str, **options) -> Dataset:
+    """Build the dataset registered under ``name`` with the given options."""
+    if name not in REGISTRY:
+        known = ", ".join(sorted(REGISTRY))
+        raise ValueError(f"There is no dataset called '{name}'. Choose one of: {known}.")
+    return REGISTRY[name](**options)

@@ -1,0 +1,80 @@
+"""One schema for every hyperparameter: default, bounds, choices and help in one place.
+
+``ModelSpec`` and ``TrainConfig`` declare their fields with ``param(...)``; the same
+metadata validates them (``check``), feeds the page widgets (``describe``) and the
+generated Keras code, so a bound is written exactly once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Param:
+    """What a widget and a validator need to know about one setting."""
+
+    name: str
+    label: str
+    default: Any
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple | None = None
+    step: float | None = None
+    help: str = ""
+    optional: bool = False  # None is allowed (e.g. "no early stopping")
+
+
+def param(
+    default, label: str, *, lo=None, hi=None, choices=None, step=None, help="", optional=False
+):
+    """A dataclass field carrying its own bounds."""
+    meta = {
+        "label": label,
+        "lo": lo,
+        "hi": hi,
+        "choices": choices,
+        "step": step,
+        "help": help,
+        "optional": optional,
+    }
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def describe(cls_or_obj, name: str) -> Param:
+    """The Param behind field ``name`` of a schema dataclass."""
+    for f in dataclasses.fields(cls_or_obj):
+        if f.name == name:
+            return Param(name=f.name, default=f.default, **f.metadata)
+    raise KeyError(name)
+
+
+def params(cls_or_obj) -> list[Param]:
+    return [describe(cls_or_obj, f.name) for f in dataclasses.fields(cls_or_obj) if f.metadata]
+
+
+def check(obj) -> None:
+    """Raise ValueError with a student-sized sentence for the first out-of-bounds field."""
+    for p in params(obj):
+        value = getattr(obj, p.name)
+        if value is None and p.optional:
+            continue
+        if p.choices is not None:
+            if value not in p.choices:
+                options = ", ".join(str(c) for c in p.choices)
+                raise ValueError(f"{p.label} must be one of {options} (got {value!r}).")
+            continue
+        if isinstance(p.default, int) and not isinstance(p.default, bool):
+            if isinstance(value, bool) or not float(value).is_integer():
+                raise ValueError(f"{p.label} must be a whole number (got {value!r}).")
+        if not isinstance(value, int | float) or value != value:
+            raise ValueError(f"{p.label} must be a number (got {value!r}).")
+        if p.lo is not None and value < p.lo or p.hi is not None and value > p.hi:
+            raise ValueError(
+                f"{p.label} must be between {p.lo:g} and {p.hi:g} (got {value:g}): "
+                "larger values would not fit a classroom server."
+                if p.hi is not None and value > p.hi
+                else f"{p.label} must be between {p.lo:g} and {p.hi:g} (got {value:g})."
+            )
