@@ -174,7 +174,7 @@ def _ensure_built(layer: keras.layers.RNN, x: np.ndarray) -> None:
         return
     try:
         layer.build((None, *x.shape[1:]))
-    except Exception as err:  # noqa: BLE001 - any build failure is a bad-input message
+    except Exception as err:  # any build failure means the input does not fit
         raise ValueError(
             f"Layer '{layer.name}' has no weights yet and could not be built for an "
             f"input of shape {x.shape}: {err}"
@@ -331,13 +331,19 @@ def trace(model: keras.Model, x: object) -> list[LayerTrace]:
     targets = [layer for layer in model.layers if _is_traceable(layer)]
     if not targets:
         return []
+    try:
+        layer_inputs = _inputs_of(model, targets, x)
+    except Exception as err:  # Keras/TF errors on a bad input become one clear message
+        raise ValueError(f"The model could not run on this input: {err}") from err
     traces: list[LayerTrace] = []
-    for layer, layer_x in zip(targets, _inputs_of(model, targets, x), strict=True):
+    for layer, layer_x in zip(targets, layer_inputs, strict=True):
         traces.extend(_trace_any(layer, layer_x))
     return traces
 
 
-def step_values(layer_trace: LayerTrace, sample: int, t: int, unit: int) -> dict:
+def step_values(
+    layer_trace: LayerTrace, sample: int, t: int, unit: int
+) -> dict[str, float | list[float]]:
     """The numbers flowing through one unit of the cell at step t, for a cell diagram.
 
     Keys: "x_t" (the whole input vector read at step t, as a list), "h_prev",
@@ -398,13 +404,14 @@ def _fit_model_input(model: keras.Model, x: object) -> object:
     arr = np.asarray(x)
     if arr.ndim == len(expected) - 1:
         arr = arr[np.newaxis]  # one sample without its batch axis
-    declared = "(" + ", ".join("any" if d is None else str(d) for d in expected) + ")"
-    if arr.ndim != len(expected) or any(
-        want is not None and want != got for want, got in zip(expected[1:], arr.shape[1:])
-    ):
+    fits = arr.ndim == len(expected) and all(
+        want is None or want == got for want, got in zip(expected[1:], arr.shape[1:], strict=True)
+    )
+    if not fits:
+        declared = "(" + ", ".join("any" if d is None else str(d) for d in expected) + ")"
         raise ValueError(
             f"This model expects input of shape {declared} (first number = samples), "
-            f"but the input has shape {arr.shape}."
+            f"but the input has shape {np.shape(x)}."
         )
     return arr
 
@@ -412,9 +419,9 @@ def _fit_model_input(model: keras.Model, x: object) -> object:
 def _inputs_of(model: keras.Model, targets: list, x: object) -> list[np.ndarray]:
     """The input each target layer receives inside the model, in inference mode."""
     if isinstance(model, keras.Sequential):
-        found, current = {}, x
+        wanted, found, current = {id(t) for t in targets}, {}, np.asarray(x)
         for layer in model.layers:
-            if layer in targets:
+            if id(layer) in wanted:
                 found[id(layer)] = np.asarray(keras.ops.convert_to_numpy(current))
             if len(found) == len(targets):
                 break

@@ -146,9 +146,7 @@ def test_return_sequences_false_last_step_matches() -> None:
 
 def _constant(layer: keras.layers.Layer, x: np.ndarray, value: float = 0.1) -> None:
     layer(x)
-    layer.set_weights(
-        [np.full(w.shape, 0.0 if "bias" in w.path else value) for w in layer.weights]
-    )
+    layer.set_weights([np.full(w.shape, 0.0 if "bias" in w.path else value) for w in layer.weights])
 
 
 def test_lstm_by_hand_with_constant_weights() -> None:
@@ -259,6 +257,23 @@ def test_bidirectional_gives_forward_and_backward_traces() -> None:
     assert (forward.go_backwards, backward.go_backwards) == (False, True)
     both = np.concatenate([forward.h[:, -1], backward.h[:, -1]], axis=-1)
     np.testing.assert_allclose(both, model(x), atol=ATOL)
+
+
+def test_nested_and_unbuilt_models() -> None:
+    x = _x()
+    inner = keras.Sequential([keras.layers.SimpleRNN(3, return_sequences=True)])  # no Input
+    inputs = keras.Input((STEPS, FEATURES))
+    outer = keras.Model(inputs, keras.layers.LSTM(2)(inner(inputs)))
+    _randomise(outer)
+    rnn_trace, lstm_trace = trace.trace(outer, x)
+    assert rnn_trace.cell == "simple_rnn"
+    np.testing.assert_allclose(lstm_trace.x, inner(x), atol=ATOL)
+    np.testing.assert_allclose(lstm_trace.h[:, -1], outer(x), atol=ATOL)
+    unbuilt = keras.Sequential([keras.layers.GRU(2)])
+    assert trace.trace(unbuilt, x)[0].h.shape == (BATCH, STEPS, 2)
+    reshaping = keras.Sequential([keras.layers.Reshape((STEPS, 2)), keras.layers.GRU(2)])
+    with pytest.raises(ValueError, match="could not run on this input"):
+        trace.trace(reshaping, np.zeros((1, 7)))  # Keras' own error, reworded
 
 
 def test_model_without_recurrent_layers_gives_no_traces() -> None:

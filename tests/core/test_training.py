@@ -1,0 +1,144 @@
+"""The fast trainer against model.fit itself: same losses, same weights, same stopping."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from lstm_core import datasets, models, training
+
+
+@pytest.fixture(scope="module")
+def seq():
+    return datasets.load("sequence_classification")
+
+
+def _fit_like(model, ds, epochs, batch_size, callbacks=()):
+    """Plain Keras with the trainer's semantics made deterministic (no shuffle)."""
+    return model.fit(ds.x, ds.y, epochs=epochs, batch_size=batch_size, shuffle=False,
+                     verbose=0, callbacks=list(callbacks))  # fmt: skip
+
+
+@pytest.mark.parametrize("batch_size", [6, 4])  # one batch; a smaller last batch
+def test_losses_and_weights_equal_model_fit(seq, batch_size):
+    spec = models.ModelSpec(units=8)
+    ours, theirs = models.build(spec, seq, seed=1), models.build(spec, seq, seed=1)
+    cfg = training.TrainConfig(epochs=5, batch_size=batch_size, learning_rate=0.01,
+                               shuffle=False)  # fmt: skip
+    theirs.optimizer.learning_rate = 0.01
+    result = training.train(ours, seq, cfg)
+    history = _fit_like(theirs, seq, 5, batch_size).history
+    np.testing.assert_allclose(result.history["loss"], history["loss"], rtol=1e-4)
+    np.testing.assert_allclose(
+        result.history["accuracy"], history["categorical_accuracy"], atol=1e-6
+    )
+    for w_ours, w_theirs in zip(ours.get_weights(), theirs.get_weights(), strict=True):
+        np.testing.assert_allclose(w_ours, w_theirs, atol=1e-5)
+
+
+def test_streams_every_epoch_and_predicts_like_keras(seq):
+    seen = []
+    model = models.build(models.ModelSpec(units=16), seq)
+    result = training.train(model, seq, training.TrainConfig(epochs=30, learning_rate=0.01),
+                            on_epoch=lambda e, logs: seen.append((e, logs["loss"])))  # fmt: skip
+    assert [e for e, _ in seen] == list(range(30))
+    assert [loss for _, loss in seen] == result.history["loss"]
+    assert result.epochs_run == 30 and result.stop_reason == "completed"
+    assert result.history["loss"][-1] < result.history["loss"][0]
+    # the trained weights live in the keras model itself
+    np.testing.assert_allclose(model(seq.x).numpy(), model.predict(seq.x, verbose=0), atol=1e-6)
+
+
+def test_same_seed_same_history_and_other_seed_differs(seq):
+    spec = models.ModelSpec(units=16, dropout=0.2, recurrent_dropout=0.2)
+    runs = []
+    for seed in (5, 5, 6):
+        model = models.build(spec, seq, seed=seed)
+        cfg = training.TrainConfig(epochs=20, batch_size=2, seed=seed)
+        runs.append(training.train(model, seq, cfg).history["loss"])
+    assert runs[0] == runs[1]
+    assert runs[0] != runs[2]
+
+
+def test_stop_request_keeps_what_was_trained(seq):
+    model = models.build(models.ModelSpec(units=8), seq)
+    before = model.get_weights()
+    calls = {"n": 0}
+
+    def should_stop():
+        calls["n"] += 1
+        return calls["n"] > 2  # let two chunks run, then ask to stop
+
+    cfg = training.TrainConfig(epochs=5000, learning_rate=0.01)
+    result = training.train(model, seq, cfg, should_stop=should_stop)
+    assert result.stop_reason == "stopped"
+    assert 0 < result.epochs_run < 5000
+    assert len(result.history["loss"]) == result.epochs_run
+    assert not np.allclose(before[0], model.get_weights()[0])
+
+
+def test_interrupted_callback_leaves_a_consistent_model(seq):
+    model = models.build(models.ModelSpec(units=8), seq)
+
+    class Interrupted(Exception):
+        pass
+
+    def on_epoch(epoch, logs):
+        if epoch == 3:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        training.train(model, seq, training.TrainConfig(epochs=50), on_epoch=on_epoch)
+    assert np.all(np.isfinite(model.get_weights()[0]))
+    fresh = models.build(models.ModelSpec(units=8), seq)
+    assert not np.allclose(model.get_weights()[0], fresh.get_weights()[0])
+
+
+def test_early_stopping_matches_keras(seq):
+    import keras
+
+    spec = models.ModelSpec(units=8)
+    ours, theirs = models.build(spec, seq, seed=2), models.build(spec, seq, seed=2)
+    theirs.optimizer.learning_rate = 0.5  # big steps: the loss bounces and stops improving
+    cfg = training.TrainConfig(epochs=300, learning_rate=0.5, patience=3, shuffle=False)
+    result = training.train(ours, seq, cfg)
+    stopper = keras.callbacks.EarlyStopping(monitor="loss", patience=3, mode="auto")
+    history = _fit_like(theirs, seq, 300, 32, [stopper]).history
+    assert result.stop_reason == "early_stopping"
+    assert result.epochs_run == len(history["loss"]) < 300
+    assert "did not improve for 3 epochs" in result.message
+
+
+def test_nan_loss_stops_with_a_reason():
+    ds = datasets.load("next_number")
+    ds = dataclasses.replace(ds, y=np.full_like(ds.y, 1e30))  # (1e30)² overflows float32
+    model = models.build(models.ModelSpec(units=4), ds)
+    result = training.train(model, ds, training.TrainConfig(epochs=50))
+    assert result.stop_reason == "nan" and result.epochs_run == 1
+    assert "Lower the learning rate" in result.message
+
+
+def test_second_model_of_same_spec_reuses_the_compiled_loop(seq):
+    spec, cfg = models.ModelSpec(units=12), training.TrainConfig(epochs=3)
+    training.train(models.build(spec, seq, seed=0), seq, cfg)
+    loops = len(training._CACHE)
+    loop = training._compiled_loop(models.build(spec, seq, seed=1), seq, cfg)
+    traces = loop._fn.experimental_get_tracing_count()
+    training.train(models.build(spec, seq, seed=1), seq, dataclasses.replace(cfg, seed=9))
+    assert len(training._CACHE) == loops
+    assert loop._fn.experimental_get_tracing_count() == traces
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"epochs": 0}, "Epochs must be between"),
+        ({"epochs": 10**6}, "Epochs must be between"),
+        ({"batch_size": 0}, "Batch size must be between"),
+        ({"learning_rate": 5.0}, "Learning rate must be between"),
+        ({"patience": 0}, "patience must be between"),
+    ],
+)
+def test_config_rejects_absurd_settings(changes, message):
+    with pytest.raises(ValueError, match=message):
+        training.TrainConfig(**changes)
