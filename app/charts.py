@@ -528,6 +528,7 @@ def one_hot_matrix(
         tickmode="array",
         tickvals=list(range(len(vocab))),
         ticktext=shown_vocab,
+        tickfont={"size": BASE_FONT_SIZE + 3},
         side="top",
     )
     fig.update_yaxes(
@@ -535,6 +536,7 @@ def one_hot_matrix(
         tickmode="array",
         tickvals=list(range(len(chars))),
         ticktext=shown_chars,
+        tickfont={"size": BASE_FONT_SIZE + 3},
         autorange="reversed",
     )
     return _style(fig, title, _clamp_height(130 + 42 * len(chars)), margin={"t": 110})
@@ -595,8 +597,10 @@ def training_curves(
     if has_acc:
         fig.update_yaxes(title_text="accuracy", range=[0, 1.05], row=1, col=2)
     has_val = any(k.startswith("val_") for k in history)
-    legend = {"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right", "yanchor": "bottom"}
-    return _style(fig, title, 360, showlegend=has_val, legend=legend)
+    if not has_val:
+        return _style(fig, title, 360, showlegend=False)
+    legend = {"orientation": "h", "y": -0.28, "x": 0, "yanchor": "top"}
+    return _style(fig, title, 400, legend=legend, margin={"b": 100})
 
 
 def _add_curve(
