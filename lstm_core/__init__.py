@@ -7,7 +7,7 @@ not pull in TensorFlow.
 
 import importlib
 
-__all__ = ["datasets", "models", "training", "trace", "params", "lessons"]
+__all__ = ["datasets", "models", "training", "trace", "params", "lessons", "predict"]
 
 
 def __getattr__(name):
