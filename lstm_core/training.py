@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -144,7 +145,8 @@ def _check_trainable(model, dataset: Dataset) -> None:
 # The compiled loop, cached per architecture
 # ---------------------------------------------------------------------------
 
-_CACHE: dict[tuple, _Loop] = {}
+MAX_CACHED_LOOPS = 32  # compiled architectures kept for a classroom; the oldest goes first
+_CACHE: OrderedDict[tuple, _Loop] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
 
@@ -154,6 +156,9 @@ def _compiled_loop(model, dataset: Dataset, config: TrainConfig) -> _Loop:
         loop = _CACHE.get(key)
         if loop is None:
             loop = _CACHE[key] = _Loop(model, dataset, config)
+            while len(_CACHE) > MAX_CACHED_LOOPS:
+                _CACHE.popitem(last=False)
+        _CACHE.move_to_end(key)
     return loop
 
 
