@@ -1,0 +1,95 @@
+"""The app in a real headless Chromium at projector size: every page, train, ask, look inside."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "": "LSTM Explorer",
+    "sequence_classification": "Sequence classification",
+    "next_number": "Next number",
+    "hello": "Hello",
+    "inside": "Inside the cell",
+}
+
+
+def wait_idle(page, timeout: float = 120) -> None:
+    """Wait until Streamlit's script has finished (no 'Running' status) for a moment."""
+    deadline, quiet_since = time.monotonic() + timeout, None
+    page.wait_for_selector('[data-testid="stMain"]', timeout=timeout * 1000)
+    while time.monotonic() < deadline:
+        running = page.evaluate(
+            """() => {
+                const s = document.querySelector('[data-testid="stStatusWidget"]');
+                return !!s && /Running|Connecting/i.test(s.innerText);
+            }"""
+        )
+        if running:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > 0.8:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the app kept running past the timeout")
+
+
+def assert_no_exception(page) -> None:
+    errors = page.locator('[data-testid="stException"]')
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_opens_without_exception(page, server_url, path):
+    page.goto(f"{server_url}/{path}")
+    wait_idle(page)
+    assert_no_exception(page)
+    heading = page.locator("h1").first.inner_text()
+    assert PAGES[path].lower() in heading.lower()
+    assert page.locator(".js-plotly-plot, svg").count() > 0  # a picture, not only text
+
+
+def test_train_live_ask_and_look_inside(page, server_url):
+    page.goto(f"{server_url}/sequence_classification")
+    wait_idle(page)
+    page.get_by_role("button", name=re.compile("Train")).click()
+    # the Stop button is there while training runs, and the curve is drawn
+    page.get_by_role("button", name=re.compile("Stop")).wait_for(timeout=60_000)
+    page.get_by_text("Predictions on the training data").wait_for(timeout=120_000)
+    wait_idle(page)
+    assert_no_exception(page)
+    curve = page.locator(".js-plotly-plot").filter(has_text="epoch").first
+    assert curve.is_visible()
+
+    box = page.get_by_label("Your input").first
+    box.fill("0, 0, 0, 0, 0, 1")
+    box.press("Enter")
+    wait_idle(page)
+    assert page.get_by_text(re.compile(r"class\s*1|→\s*1|Predicted.*1")).count() > 0
+
+    box.fill("6, seven, 8")
+    box.press("Enter")
+    wait_idle(page)
+    page.get_by_text("'seven' is not a number").wait_for()
+    assert page.get_by_text("Predictions on the training data").is_visible()  # model kept
+    assert_no_exception(page)
+
+    page.get_by_role("button", name=re.compile("Look inside this model")).click()
+    wait_idle(page)
+    page.locator("h1").filter(has_text="Inside the cell").wait_for()
+    assert_no_exception(page)
+    slider = page.get_by_role("slider").first
+    diagram = page.locator('[data-testid="stImage"] img').first  # the cell diagram (SVG)
+    before = diagram.get_attribute("src")
+    slider.focus()
+    slider.press("ArrowRight")
+    slider.press("ArrowRight")
+    wait_idle(page)
+    after = page.locator('[data-testid="stImage"] img').first.get_attribute("src")
+    assert before != after  # the diagram shows the numbers of another step
+    assert_no_exception(page)
