@@ -276,11 +276,16 @@ class _Loop:
 
             def body(e, state, losses, accs, stop):
                 params = (state["trainable"], state["non_trainable"], state["optimizer"])
-                loss_sum, correct = tf.constant(0.0), tf.constant(0.0)
-                for s in range(self.steps):  # static: few batches per epoch on toy data
+
+                def batch(s, params, loss_sum, correct):
                     params, loss, hits, count = step(params, x, y, index[e, s], weight[e, s])
-                    loss_sum += loss * count
-                    correct += hits
+                    return s + 1, params, loss_sum + loss * count, correct + hits
+
+                _, params, loss_sum, correct = tf.while_loop(
+                    lambda s, *_: s < self.steps,
+                    batch,
+                    (tf.constant(0), params, tf.constant(0.0), tf.constant(0.0)),
+                )
                 epoch_loss = loss_sum / self.n  # (,) sample-weighted mean, like fit's tracker
                 improved = epoch_loss < state["best"]
                 best = tf.where(improved, epoch_loss, state["best"])
