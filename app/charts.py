@@ -1211,3 +1211,46 @@ stroke-width="2"/>
 </svg>
 """
 )
+
+
+# ---------------------------------------------------------------------------
+# 7. Click targets (added for the Inside page)
+# ---------------------------------------------------------------------------
+
+
+def clickable_cells(fig: go.Figure, max_cells: int = 20_000) -> go.Figure:
+    """Cover every cell of the figure's first heatmap with an invisible, clickable marker.
+
+    Plotly selections (and so Streamlit's ``on_select``) report scatter points but not
+    heatmap cells; a transparent marker at each cell centre makes a click on a cell
+    select (x = step, y = unit). Heatmaps with more than ``max_cells`` cells are left as
+    they are. Returns the same figure.
+    """
+    heatmaps = [trace for trace in fig.data if isinstance(trace, go.Heatmap)]
+    if not heatmaps:
+        raise ValueError("The figure has no heatmap to make clickable.")
+    heat = heatmaps[0]
+    z = np.asarray(heat.z, dtype=float)  # (rows, columns)
+    if z.size > max_cells:
+        return fig
+    ys, xs = np.asarray(heat.y, dtype=float), np.asarray(heat.x, dtype=float)
+    rows, cols = np.meshgrid(ys, xs, indexing="ij")
+    fig.add_trace(
+        go.Scatter(
+            x=cols.ravel(),
+            y=rows.ravel(),
+            mode="markers",
+            name="click to select",
+            showlegend=False,
+            customdata=np.stack([z.ravel(), cols.ravel() + 1], axis=1),  # value, 1-based step
+            marker={"size": 18, "opacity": 0, "color": "black"},
+            selected={"marker": {"opacity": 0}},
+            unselected={"marker": {"opacity": 0}},
+            hovertemplate="unit %{y}<br>step %{customdata[1]}<br>value %{customdata[0]:.3f}"
+            "<br>click to select<extra></extra>",
+        )
+    )
+    # The markers must not widen the axes beyond the heatmap's own cells.
+    fig.update_xaxes(range=[xs.min() - 0.5, xs.max() + 0.5], autorange=False)
+    fig.update_yaxes(range=[ys.max() + 0.5, ys.min() - 0.5], autorange=False)
+    return fig

@@ -1,0 +1,48 @@
+"""``st.cache_data`` wrappers around the core: datasets, predictions and traces.
+
+Datasets are shared by everyone (same options, same arrays). Predictions and traces are
+keyed on a digest of the model's weights plus the input, with the model itself passed
+as the unhashed ``_model`` argument: two students with the same weights and input get
+the same numbers, and nobody's model is ever cached or shared (no ``st.cache_resource``
+for models). TensorFlow is imported only inside the functions that need it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import streamlit as st
+
+from lstm_core import datasets
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def load_dataset(name: str, **options) -> datasets.Dataset:
+    """``datasets.load`` shared across sessions; raises its ValueError for bad options."""
+    return datasets.load(name, **options)
+
+
+def weights_digest(model) -> str:
+    """A short fingerprint of a model's architecture and current weights."""
+    digest = hashlib.sha1(model.name.encode())
+    for variable in model.weights:
+        value = np.asarray(variable.numpy())
+        digest.update(variable.path.encode())
+        digest.update(str(value.shape).encode())
+        digest.update(np.ascontiguousarray(value).tobytes())
+    return digest.hexdigest()
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def predict(_model, digest: str, x: np.ndarray) -> np.ndarray:
+    """The model's output for x in inference mode (dropout off), as numpy."""
+    return np.asarray(_model(x, training=False))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def trace(_model, digest: str, x: np.ndarray) -> list:
+    """``lstm_core.trace.trace``: one LayerTrace per recurrent layer of the model."""
+    from lstm_core import trace as tracer
+
+    return tracer.trace(_model, x)

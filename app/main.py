@@ -1,0 +1,32 @@
+"""Entry point of LSTM Explorer: page config and navigation (``streamlit run app/main.py``).
+
+Imports no TensorFlow, so the home page opens in a couple of seconds; the task pages
+load Keras when they first build a model.
+"""
+
+import streamlit as st
+
+from app import state
+
+st.set_page_config(page_title="LSTM Explorer", page_icon="🧠", layout="wide")
+state.keep_widget_values(st.session_state)
+# Projector-sized pages (1366×768): less empty space above the title, smaller h1.
+st.html(
+    "<style>"
+    "[data-testid='stMainBlockContainer']{padding-top:3.5rem;padding-bottom:3rem}"
+    "h1{font-size:2.2rem !important;padding-top:0 !important}"
+    "</style>"
+)
+
+pages = [
+    st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page(
+        "views/sequence_classification.py",
+        title="Sequence classification",
+        icon=":material/format_list_numbered:",
+    ),
+    st.Page("views/next_number.py", title="Next number", icon=":material/trending_up:"),
+    st.Page("views/hello.py", title="Hello", icon=":material/text_fields:"),
+    st.Page("views/inside.py", title="Inside the cell", icon=":material/memory:"),
+]
+st.navigation(pages, position="top").run()

@@ -1,0 +1,40 @@
+"""Hello (seed 001): from h, e, l, l predict e, l, l, o — one character at a time."""
+
+import streamlit as st
+
+from app import charts, state, ui
+
+PAGE = "hello"
+
+
+def data_controls() -> tuple[str, str, dict]:
+    key = state.widget(PAGE, "text")
+    ui.ensure(key, "hello")
+    st.columns([1, 2])[0].text_input(
+        "Training text",
+        key=key,
+        max_chars=80,
+        help="The model learns to predict each next character of this text.",
+    )
+    return "hello", "hello", {"text": st.session_state[key]}
+
+
+ui.render_task_page(
+    ui.TaskPage(
+        key=PAGE,
+        title="Hello: the next character",
+        intro="Seed 001 · characters become one-hot vectors; at every step the network "
+        "predicts the next character: 'hell' → 'ello'.",
+        cells=("lstm", "gru", "simple_rnn"),
+        data_controls=data_controls,
+        tutorial_data=lambda lesson: {"text": lesson.dataset_options["text"]},
+        data_picture=lambda ds: charts.one_hot_matrix(
+            list(ds.options["text"][:-1]), ds.vocab, title="Input characters, one-hot"
+        ),
+        input_hint=lambda ds: (
+            "Any start of a text, using only the characters "
+            + ", ".join(repr(ch) for ch in ds.vocab)
+            + "."
+        ),
+    )
+)

@@ -1,0 +1,135 @@
+"""Inside the cell: h, c and every gate of a trained model, step by step through time."""
+
+import streamlit as st
+
+from app import cached, charts, state, ui
+from lstm_core import trace as tracer
+from lstm_core.lessons import LESSONS
+from lstm_core.models import CELL_NAMES
+
+PAGE = "inside"
+
+
+def w(name: str) -> str:
+    return state.widget(PAGE, name)
+
+
+st.title("Inside the cell")
+st.caption(
+    "Pick a trained model and an input, then step through time: every heatmap is units × "
+    "time steps. Click a heatmap cell (or use the boxes) to follow one unit at one step."
+)
+
+request = st.session_state.pop(state.INSIDE_REQUEST, None)
+if request is not None:
+    st.session_state[w("model")] = request
+runs = state.trained_runs(st.session_state)
+for trained in runs.values():
+    ui.settle_interrupted(trained)
+ui.ensure(w("model"), next(iter(runs), state.TASK_PAGES[0]))
+
+pick_model, pick_mode, pick_input, pick_layer = st.columns([3, 2, 3, 2])
+pick_model.selectbox(
+    "Model",
+    state.TASK_PAGES,
+    key=w("model"),
+    format_func=lambda p: (
+        f"{ui.PAGE_TITLES[p]} — " + (ui.describe_run(runs[p]) if p in runs else "not trained yet")
+    ),
+)
+page = st.session_state[w("model")]
+run = runs.get(page)
+if run is None:
+    lesson = LESSONS[page]
+    st.info(f"There is no trained model for {ui.PAGE_TITLES[page]} yet.")
+    if not st.button(
+        f"Train the tutorial model for {ui.PAGE_TITLES[page]}", key=state.button(PAGE, "train")
+    ):
+        st.stop()
+    progress_slot, chart_slot = st.empty(), st.empty()
+    ds = cached.load_dataset(lesson.dataset, **lesson.dataset_options)
+    run = ui.train_new_run(
+        page, page, lesson.dataset, lesson.dataset_options, ds, lesson.spec, lesson.config,
+        chart_slot, progress_slot,
+    )  # fmt: skip
+    st.rerun()  # redraw the page with the new model selected
+
+ds = cached.load_dataset(run.dataset, **run.data_options)
+mode_key, sample_key, typed_key = w(f"mode:{page}"), w(f"sample:{page}"), w(f"typed:{page}")
+ui.ensure(mode_key, "sample")
+ui.ensure(sample_key, 0)
+ui.ensure(typed_key, LESSONS[run.lesson].example_input)
+pick_mode.radio(
+    "Input",
+    ["sample", "typed"],
+    format_func={"sample": "a training sample", "typed": "type your own"}.get,
+    key=mode_key,
+)
+with pick_input:
+    try:
+        if st.session_state[mode_key] == "sample":
+            st.selectbox(
+                "Training sample",
+                range(len(ds.labels)),
+                format_func=ds.labels.__getitem__,
+                key=sample_key,
+            )
+            x, labels = ui.sample_input(ds, st.session_state[sample_key])
+        else:
+            st.text_input("Your input", key=typed_key)
+            x, labels = ui.typed_input(ds, st.session_state[typed_key])
+        digest = cached.weights_digest(run.model)
+        traces = cached.trace(run.model, digest, x)
+    except ValueError as exc:
+        st.error(str(exc))
+        st.stop()
+
+if not traces:
+    st.info("This model has no recurrent layer (a Dense network keeps no state): nothing to step.")
+    st.stop()
+ui.clamp(w("layer"), len(traces))
+pick_layer.selectbox(
+    "Layer",
+    range(len(traces)),
+    key=w("layer"),
+    format_func=lambda i: f"{i + 1}: {traces[i].name} ({traces[i].units} units)",
+    disabled=len(traces) == 1,
+)
+layer = traces[st.session_state[w("layer")]]
+ui.clamp(w("t"), layer.timesteps)
+ui.clamp(w("unit"), layer.units)
+
+step_col, unit_col = st.columns([3, 1])
+if layer.timesteps > 1:
+    step_col.select_slider(
+        "Time step t",
+        options=range(layer.timesteps),
+        format_func=lambda t: f"{t + 1} · {labels[t]}",
+        key=w("t"),
+    )
+unit_col.number_input("Unit", min_value=0, max_value=layer.units - 1, step=1, key=w("unit"))
+t, unit = st.session_state[w("t")], st.session_state[w("unit")]
+
+values = tracer.step_values(layer, 0, t, unit)
+cell_name = CELL_NAMES[layer.cell]
+diagram, lines = st.columns([3, 2])
+with diagram:
+    title = f"{cell_name} unit {unit}, step {t + 1} (input {labels[t]})"
+    ui.show_svg(charts.cell_diagram_svg(values, cell=layer.cell, title=title))
+    st.markdown(ui.step_equation(layer.cell, values, ui.activation_name(run.model, layer.name)))
+panels = ui.layer_panels(layer)
+lines.plotly_chart(charts.unit_lines(dict((n, v) for n, v, _ in panels), unit, labels))
+
+grid = st.columns(2)
+for i, (name, data, kind) in enumerate(panels):
+    with grid[i % 2]:
+        chart_key = state.chart(PAGE, name)
+        title = f"{name} · {cell_name} layer {layer.name}"
+        figure = charts.state_heatmap(data, kind, title, time_labels=labels, selected_unit=unit)
+        st.plotly_chart(
+            charts.clickable_cells(figure),
+            key=chart_key,
+            on_select=lambda key=chart_key: ui.select_cell(w("t"), w("unit"), key),
+            selection_mode="points",
+        )
+        st.caption(ui.EXPLAIN.get(name, ""))

@@ -1,0 +1,22 @@
+"""Sequence classification (seed 000): which pair — 1-1, 2-2 or 3-3 — hides in six steps?"""
+
+from app import charts, ui
+
+
+def data_controls() -> tuple[str, str, dict]:
+    return "sequence_classification", "sequence_classification", {}
+
+
+ui.render_task_page(
+    ui.TaskPage(
+        key="sequence_classification",
+        title="Sequence classification",
+        intro="Seed 000 · an LSTM reads six numbers one step at a time and names the class "
+        "of the pair it saw, wherever in time the pair appeared.",
+        cells=("lstm", "gru", "simple_rnn"),
+        data_controls=data_controls,
+        tutorial_data=lambda lesson: {},
+        data_picture=lambda ds: charts.sequence_heatmap(ds.raw_x, ds.labels),
+        input_hint=lambda ds: f"{ds.timesteps} numbers separated by commas, like 0, 0, 0, 0, 0, 1.",
+    )
+)

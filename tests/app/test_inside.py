@@ -1,0 +1,91 @@
+"""Inside the cell: heatmaps equal the core's trace, the time slider moves the diagram."""
+
+import base64
+
+import numpy as np
+from conftest import array, figure_titled, figures, open_page, texts, train
+
+from lstm_core import trace as tracer
+
+SEQ = "sequence_classification"
+
+
+def inside_after_training(**settings):
+    at = train(open_page(SEQ), SEQ, units=8, epochs=5, **settings)
+    at.button(key=f"b:{SEQ}:inside").click().run()  # "Look inside this model →"
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Inside the cell"
+    # A switch made by the script is not tracked by AppTest: stay on this page for later runs.
+    return at.switch_page("views/inside.py")
+
+
+def diagram_svg(at) -> str:
+    [image] = at.get("image")
+    url = image.proto.imgs[0].url
+    assert url.startswith("data:image/svg+xml;base64,")
+    return base64.b64decode(url.split(",", 1)[1]).decode()
+
+
+def test_without_a_model_it_offers_to_train_the_tutorial_one():
+    at = open_page("inside")
+    assert any("no trained model" in i for i in texts(at.info))
+    at.selectbox(key="w:inside:model").set_value("hello").run()
+    at.button(key="b:inside:train").click().run()
+    assert not at.exception, at.exception
+    run = at.session_state["run:hello"]
+    assert run.spec.units == 16 and len(run.history["loss"]) == 200
+    assert figure_titled(at, "h ·")  # the page redrew with the new model
+
+
+def test_heatmaps_equal_the_trace_and_the_slider_moves_the_diagram():
+    at = inside_after_training()
+    assert at.selectbox(key="w:inside:model").value == SEQ
+    run = at.session_state[f"run:{SEQ}"]
+    ds_x = np.asarray([[[0], [1], [1], [0], [0], [0]]], dtype=np.float32)  # sample 1
+    [layer] = tracer.trace(run.model, ds_x)
+    expected = {"h": layer.h, "c": layer.c, **layer.gates}
+    assert set(expected) == {"h", "c", "input", "forget", "candidate", "output"}
+    for name, values in expected.items():
+        fig = figure_titled(at, f"{name} ·")
+        z = array(fig["data"][0]["z"]).reshape(8, 6)  # units × time
+        np.testing.assert_allclose(z, values[0].T, atol=1e-6)
+    first = diagram_svg(at)
+    at.select_slider(key="w:inside:t").set_value(3).run()
+    moved = diagram_svg(at)
+    assert moved != first and "step 4" in moved
+    values = tracer.step_values(layer, 0, 3, 0)
+    assert f"{values['h_t']:+.3f}" in moved and f"{values['forget']:+.3f}" in moved
+    assert any(f"**{values['c_t']:.3f}**" in m.value for m in at.markdown)
+    at.number_input(key="w:inside:unit").set_value(5).run()
+    assert f"{tracer.step_values(layer, 0, 3, 5)['h_t']:+.3f}" in diagram_svg(at)
+    lines = figure_titled(at, "Unit 5 over time")
+    h_line = [t for t in lines["data"] if t["name"] == "h"][0]
+    np.testing.assert_allclose(array(h_line["y"]), layer.h[0, :, 5], atol=1e-6)
+
+
+def test_typed_input_is_validated_and_traced():
+    at = inside_after_training()
+    at.radio(key=f"w:inside:mode:{SEQ}").set_value("typed").run()
+    at.text_input(key=f"w:inside:typed:{SEQ}").input("1, x").run()
+    assert any("'x' is not a number" in e for e in texts(at.error))
+    assert not figures(at)
+    at.text_input(key=f"w:inside:typed:{SEQ}").input("0, 0, 2, 2, 0, 0").run()
+    assert not at.error
+    run = at.session_state[f"run:{SEQ}"]
+    x = np.asarray([0, 0, 2, 2, 0, 0], np.float32).reshape(1, 6, 1)
+    h = array(figure_titled(at, "h ·")["data"][0]["z"]).reshape(8, 6)
+    np.testing.assert_allclose(h, tracer.trace(run.model, x)[0].h[0].T, atol=1e-6)
+
+
+def test_gru_with_two_layers_shows_its_gates_per_layer():
+    at = inside_after_training(cell="gru", layers=2)
+    names = {f["layout"]["title"]["text"].split(" ·")[0] for f in figures(at)}
+    assert {"h", "update", "reset", "candidate"} <= names and "c" not in names
+    assert any("h = z·hₜ₋₁ + (1−z)·h̃" in c for c in texts(at.caption))
+    assert not at.selectbox(key="w:inside:layer").disabled
+    at.selectbox(key="w:inside:layer").set_value(1).run()
+    run = at.session_state[f"run:{SEQ}"]
+    x = np.asarray([[[0], [1], [1], [0], [0], [0]]], dtype=np.float32)
+    second = tracer.trace(run.model, x)[1]
+    z = array(figure_titled(at, "update ·")["data"][0]["z"]).reshape(8, 6)
+    np.testing.assert_allclose(z, second.gates["update"][0].T, atol=1e-6)
