@@ -529,7 +529,6 @@ def one_hot_matrix(
         tickvals=list(range(len(vocab))),
         ticktext=shown_vocab,
         tickfont={"size": BASE_FONT_SIZE + 3},
-        side="top",
     )
     fig.update_yaxes(
         title_text="character of the text",
@@ -539,7 +538,7 @@ def one_hot_matrix(
         tickfont={"size": BASE_FONT_SIZE + 3},
         autorange="reversed",
     )
-    return _style(fig, title, _clamp_height(130 + 42 * len(chars)), margin={"t": 110})
+    return _style(fig, title, _clamp_height(150 + 42 * len(chars)))
 
 
 # ---------------------------------------------------------------------------

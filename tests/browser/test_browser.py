@@ -19,14 +19,15 @@ PAGES = {
 
 
 def wait_idle(page, timeout: float = 120) -> None:
-    """Wait until Streamlit's script has finished (no 'Running' status) for a moment."""
+    """Wait until Streamlit's script has finished (no status widget, no skeleton) a moment."""
     deadline, quiet_since = time.monotonic() + timeout, None
     page.wait_for_selector('[data-testid="stMain"]', timeout=timeout * 1000)
     while time.monotonic() < deadline:
         running = page.evaluate(
             """() => {
                 const s = document.querySelector('[data-testid="stStatusWidget"]');
-                return !!s && /Running|Connecting/i.test(s.innerText);
+                const busy = !!s && s.offsetParent !== null && s.innerText.trim() !== "";
+                return busy || !!document.querySelector('[data-testid="stSkeleton"]');
             }"""
         )
         if running:
