@@ -24,6 +24,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/train_speed.py
 	$(BIN)/python bench/trace_speed.py
+	$(BIN)/python bench/app_speed.py
 
 clean:
 	rm -rf $(VENV)

@@ -457,6 +457,7 @@ def render_task_page(page: TaskPage) -> None:
         st.error(str(exc))
     if ds is not None:
         show_data(page, ds)
+    warm_up_lesson(lesson)
     run = train_section(page, lesson_key, dataset, options, ds, spec, config)
     if run is not None:
         if spec is not None and config is not None and not run.in_progress:
@@ -464,6 +465,15 @@ def render_task_page(page: TaskPage) -> None:
         show_results(page, run, cached.load_dataset(run.dataset, **run.data_options))
     if spec is not None and config is not None and ds is not None:
         show_code(lesson, spec, config, ds)
+
+
+def warm_up_lesson(lesson: Lesson) -> None:
+    """Compile the lesson's default architecture in the background while the page is read."""
+    try:
+        ds = cached.load_dataset(lesson.dataset, **lesson.dataset_options)
+    except ValueError:
+        return
+    training.warm_up_in_background(lesson.spec, ds, lesson.config)
 
 
 def warn_out_of_date(run: Run, spec: ModelSpec, config: TrainConfig, options: dict) -> None:

@@ -113,6 +113,38 @@ def train(
     return _finish(result, "completed", f"Trained {result.epochs_run} epochs.", start)
 
 
+_WARMING: set = set()
+_WARMING_LOCK = threading.Lock()
+
+
+def warm_up_in_background(spec, dataset: Dataset, config: TrainConfig) -> threading.Thread | None:
+    """Compile the training loop of ``spec`` on ``dataset`` in a daemon thread, once per process.
+
+    A page calls this for its lesson's default settings when it opens, so the first Train
+    click of the class finds the loop compiled instead of waiting seconds for XLA. Nothing
+    is trained and no student's model is involved. Returns the thread, or None when this
+    architecture was already warmed (or is warming).
+    """
+    key = (repr(spec), dataset.x.shape, dataset.y.shape, dataset.task,
+           min(config.batch_size, dataset.x.shape[0]))  # fmt: skip
+    with _WARMING_LOCK:
+        if key in _WARMING:
+            return None
+        _WARMING.add(key)
+
+    def compile_loop():
+        from lstm_core import models
+
+        model = models.build(spec, dataset, seed=config.seed)
+        loop = _compiled_loop(model, dataset, config)
+        state = loop.initial_state(model, config)
+        loop.run(state, dataset, np.random.default_rng(0), 0, config)  # 0 epochs: compile only
+
+    thread = threading.Thread(target=compile_loop, name="lstm-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def _finish(result: TrainResult, reason: str, message: str, start: float) -> TrainResult:
     result.stop_reason, result.message = reason, message
     result.seconds = time.perf_counter() - start

@@ -55,17 +55,27 @@ def test_every_page_opens_without_exception(page, server_url, path):
     assert page.locator(".js-plotly-plot, svg").count() > 0  # a picture, not only text
 
 
-def test_train_live_ask_and_look_inside(page, server_url):
+def test_train_live_stop_ask_and_look_inside(page, server_url):
     page.goto(f"{server_url}/sequence_classification")
     wait_idle(page)
-    page.get_by_role("button", name=re.compile("Train")).click()
-    # the Stop button is there while training runs, and the curve is drawn
-    page.get_by_role("button", name=re.compile("Stop")).wait_for(timeout=60_000)
-    page.get_by_text("Predictions on the training data").wait_for(timeout=120_000)
+    epochs = page.get_by_label("Epochs")
+    epochs.fill("5000")  # long enough to watch it grow and to press Stop
+    epochs.press("Enter")
     wait_idle(page)
-    assert_no_exception(page)
+    page.get_by_role("button", name=re.compile("Train")).click()
+    main = page.get_by_test_id("stMainBlockContainer")
+    stop = main.get_by_role("button", name=re.compile("■ Stop"))
+    stop.wait_for(timeout=60_000)
+    page.get_by_text(re.compile(r"Epoch \d+ of 5000")).first.wait_for(timeout=60_000)
     curve = page.locator(".js-plotly-plot").filter(has_text="epoch").first
-    assert curve.is_visible()
+    curve.wait_for(state="visible")  # the live curve, while training runs
+    assert stop.is_visible()
+    stop.click()
+    page.get_by_text(re.compile(r"Stopped at epoch \d+ of 5000")).wait_for(timeout=30_000)
+    wait_idle(page)
+    # the model trained so far is kept and answers
+    page.get_by_text("Predictions on the training data").wait_for()
+    assert_no_exception(page)
 
     box = page.get_by_label("Your input").first
     box.fill("0, 0, 0, 0, 0, 1")

@@ -142,3 +142,19 @@ def test_second_model_of_same_spec_reuses_the_compiled_loop(seq):
 def test_config_rejects_absurd_settings(changes, message):
     with pytest.raises(ValueError, match=message):
         training.TrainConfig(**changes)
+
+
+def test_warm_up_compiles_once_so_the_first_click_is_warm(seq):
+    spec, cfg = models.ModelSpec(units=6, layers=2), training.TrainConfig(epochs=4, seed=3)
+    thread = training.warm_up_in_background(spec, seq, cfg)
+    assert thread is not None
+    thread.join(120)
+    assert training.warm_up_in_background(spec, seq, cfg) is None  # once per process
+    model = models.build(spec, seq, seed=3)
+    loop = training._compiled_loop(model, seq, cfg)
+    traces, loops = loop._fn.experimental_get_tracing_count(), len(training._CACHE)
+    assert traces == 1  # traced (and compiled) by the warm-up, with zero epochs trained
+    result = training.train(model, seq, cfg)
+    assert result.epochs_run == 4
+    assert loop._fn.experimental_get_tracing_count() == traces
+    assert len(training._CACHE) == loops
