@@ -46,3 +46,11 @@ def trace(_model, digest: str, x: np.ndarray) -> list:
     from lstm_core import trace as tracer
 
     return tracer.trace(_model, x)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def answer(_model, digest: str, _ds, dataset_key: str, raw: str):
+    """``lstm_core.predict.predict`` for a typed input; its ValueError is not cached."""
+    from lstm_core import predict as predictor
+
+    return predictor.predict(_model, _ds, raw)

@@ -24,12 +24,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import cached, charts, state
+from app import cached, charts, runtime, state
 from app.state import Run
 from lstm_core import datasets, models, params, predict, schema, training
 from lstm_core.lessons import LESSONS, Lesson, keras_code
 from lstm_core.models import CELL_NAMES, ModelSpec
 from lstm_core.training import TrainConfig
+
+runtime.keep_keras_session()
 
 MODEL_FIELDS = ("cell", "units", "layers", "dropout", "recurrent_dropout", "activation")
 HEAD_FIELDS = ("dense_units", "head", "loss")
@@ -560,7 +562,7 @@ def show_results(page: TaskPage, run: Run, ds: datasets.Dataset) -> None:
     with right.expander("Parameters of this model"):
         show_params(run.model)
     st.subheader("Try your own input")
-    your_input(page, run, ds)
+    your_input(page, run, ds, digest)
     if ds.task == "next_char":
         generate_box(page, run, ds, digest)
     if st.button("Look inside this model →", key=state.button(page.key, "inside")):
@@ -578,12 +580,12 @@ def show_params(model) -> None:
     )
 
 
-def your_input(page: TaskPage, run: Run, ds: datasets.Dataset) -> None:
+def your_input(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) -> None:
     left, right = st.columns([2, 3])
     text = left.text_input("Your input", key=state.widget(page.key, "input"))
     left.caption(page.input_hint(ds))
     try:
-        answer = predict.predict(run.model, ds, text)
+        answer = cached.answer(run.model, digest, ds, repr((ds.name, ds.options)), text)
     except ValueError as exc:
         left.error(str(exc))
         return

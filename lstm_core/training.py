@@ -18,6 +18,7 @@ asks ``should_stop()`` between chunks of at most ~0.2 s.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -133,12 +134,17 @@ def warm_up_in_background(spec, dataset: Dataset, config: TrainConfig) -> thread
         _WARMING.add(key)
 
     def compile_loop():
-        from lstm_core import models
+        try:
+            from lstm_core import models
 
-        model = models.build(spec, dataset, seed=config.seed)
-        loop = _compiled_loop(model, dataset, config)
-        state = loop.initial_state(model, config)
-        loop.run(state, dataset, np.random.default_rng(0), 0, config)  # 0 epochs: compile only
+            model = models.build(spec, dataset, seed=config.seed)
+            loop = _compiled_loop(model, dataset, config)
+            state = loop.initial_state(model, config)
+            loop.run(state, dataset, np.random.default_rng(0), 0, config)  # compile only
+        except Exception as exc:  # noqa: BLE001 - a warm-up is optional; Train compiles itself
+            logging.getLogger(__name__).warning("warm-up of %s failed: %s", spec, exc)
+            with _WARMING_LOCK:
+                _WARMING.discard(key)
 
     thread = threading.Thread(target=compile_loop, name="lstm-warm-up", daemon=True)
     thread.start()
