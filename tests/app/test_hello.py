@@ -1,6 +1,6 @@
 """Hello page (seed 001): one-hot characters, next-character prediction, generation."""
 
-from conftest import dataframe_with, figure_titled, open_page, texts, train
+from tests.app.conftest import dataframe_with, figure_titled, open_page, texts, train
 
 PAGE = "hello"
 

@@ -4,7 +4,7 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import MAIN, array, figure_titled, open_page
+from tests.app.conftest import MAIN, array, figure_titled, open_page
 
 
 def test_home_runs_and_the_slider_moves_the_highlight():

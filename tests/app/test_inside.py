@@ -3,9 +3,9 @@
 import base64
 
 import numpy as np
-from conftest import array, figure_titled, figures, open_page, texts, train
 
 from lstm_core import trace as tracer
+from tests.app.conftest import array, figure_titled, figures, open_page, texts, train
 
 SEQ = "sequence_classification"
 

@@ -1,8 +1,7 @@
 """Next number page (seed 001): variants, scaling, the Dense comparison, numeric input."""
 
-from conftest import array, dataframe_with, figure_titled, open_page, texts, train
-
 from lstm_core.lessons import LESSONS
+from tests.app.conftest import array, dataframe_with, figure_titled, open_page, texts, train
 
 PAGE = "next_number"
 

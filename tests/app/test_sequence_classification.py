@@ -1,8 +1,7 @@
 """Sequence classification page (seed 000): data, Train with live curves, predictions, input."""
 
-from conftest import array, dataframe_with, figure_titled, open_page, texts, train
-
 from lstm_core.lessons import LESSONS
+from tests.app.conftest import array, dataframe_with, figure_titled, open_page, texts, train
 
 PAGE = "sequence_classification"
 EPOCHS = 5

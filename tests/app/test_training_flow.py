@@ -6,10 +6,10 @@ trainer's callback after three epochs.
 """
 
 import pytest
-from conftest import array, figure_titled, open_page, texts, train
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from lstm_core import training
+from tests.app.conftest import array, figure_titled, open_page, texts, train
 
 PAGE = "sequence_classification"
 
