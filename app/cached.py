@@ -14,6 +14,7 @@ import hashlib
 import numpy as np
 import streamlit as st
 
+from app import charts
 from lstm_core import datasets
 
 
@@ -54,3 +55,14 @@ def answer(_model, digest: str, _ds, dataset_key: str, raw: str):
     from lstm_core import predict as predictor
 
     return predictor.predict(_model, _ds, raw)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def figure(builder: str, *args, **kwargs):
+    """``charts.<builder>(*args, **kwargs)``, built once per distinct input.
+
+    Building a Plotly figure costs 15-30 ms; a page shows four or five on every rerun.
+    The cache holds figures (pure functions of plain arrays, never mutated afterwards:
+    ``st.plotly_chart`` only serialises them), not anyone's model.
+    """
+    return getattr(charts, builder)(*args, **kwargs)

@@ -244,11 +244,14 @@ class LiveProgress:
         elif left is not None and done < self.total:
             text += f" · about {left:.0f} s left"
         self.progress_slot.progress(min(1.0, done / self.total), text=text)
-        self.chart_slot.plotly_chart(training_chart(self.run))
+        self.chart_slot.plotly_chart(training_chart(self.run, live=True))
 
 
-def training_chart(run: Run) -> Any:
-    return charts.training_curves(run.history, run.config.epochs, title="Training")
+def training_chart(run: Run, live: bool = False) -> Any:
+    """The loss/accuracy curves; a finished run's figure comes from the figure cache."""
+    if live:  # a new figure every redraw: not worth keeping
+        return charts.training_curves(run.history, run.config.epochs, title="Training")
+    return cached.figure("training_curves", run.history, run.config.epochs, title="Training")
 
 
 def train_new_run(
@@ -334,14 +337,19 @@ def close_enough(prediction: float, target: float) -> bool:
 def predictions_figure(ds: datasets.Dataset, preds: np.ndarray) -> Any:
     if ds.task == "regression":
         decoded = [ds.decode(row) for row in preds]
-        return charts.predictions_vs_targets(ds.targets(), decoded, input_labels(ds))
+        return cached.figure("predictions_vs_targets", ds.targets(), decoded, input_labels(ds))
     if ds.task == "next_char":
         steps = [f"{t + 1}: {ch} →" for t, ch in enumerate(ds.options["text"][:-1])]
-        return charts.predictions_vs_targets(
-            ds.y, preds, steps, task="next_char", class_names=ds.vocab
+        return cached.figure(
+            "predictions_vs_targets", ds.y, preds, steps, task="next_char", class_names=ds.vocab
         )
-    return charts.predictions_vs_targets(
-        ds.y, preds, input_labels(ds), task="classification", class_names=ds.class_names
+    return cached.figure(
+        "predictions_vs_targets",
+        ds.y,
+        preds,
+        input_labels(ds),
+        task="classification",
+        class_names=ds.class_names,
     )
 
 
@@ -601,7 +609,7 @@ def your_input(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) -> N
         title = "Score of each class"
     try:
         right.plotly_chart(
-            charts.probability_bars(answer.probabilities, answer.labels, title=title)
+            cached.figure("probability_bars", answer.probabilities, answer.labels, title=title)
         )
     except ValueError as exc:
         right.info(f"No probability chart: {exc} (the output activation is not a probability).")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, state, ui
+from app import cached, state, ui
 
 PAGE = "hello"
 
@@ -28,8 +28,11 @@ ui.render_task_page(
         cells=("lstm", "gru", "simple_rnn"),
         data_controls=data_controls,
         tutorial_data=lambda lesson: {"text": lesson.dataset_options["text"]},
-        data_picture=lambda ds: charts.one_hot_matrix(
-            list(ds.options["text"][:-1]), ds.vocab, title="Input characters, one-hot"
+        data_picture=lambda ds: cached.figure(
+            "one_hot_matrix",
+            list(ds.options["text"][:-1]),
+            ds.vocab,
+            title="Input characters, one-hot",
         ),
         input_hint=lambda ds: (
             "Any start of a text, using only the characters "

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, state, ui
+from app import cached, state, ui
 
 PAGE = "next_number"
 VARIANTS = {
@@ -61,8 +61,8 @@ def data_controls() -> tuple[str, str, dict]:
 
 def picture(ds):
     if ds.series is not None:
-        return charts.series_windows(ds.series, ds.timesteps)
-    return charts.windows_chart(ds.raw_x, ds.raw_y)
+        return cached.figure("series_windows", ds.series, ds.timesteps)
+    return cached.figure("windows_chart", ds.raw_x, ds.raw_y)
 
 
 def hint(ds) -> str:

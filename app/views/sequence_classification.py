@@ -1,6 +1,6 @@
 """Sequence classification (seed 000): which pair — 1-1, 2-2 or 3-3 — hides in six steps?"""
 
-from app import charts, ui
+from app import cached, ui
 
 
 def data_controls() -> tuple[str, str, dict]:
@@ -16,7 +16,7 @@ ui.render_task_page(
         cells=("lstm", "gru", "simple_rnn"),
         data_controls=data_controls,
         tutorial_data=lambda lesson: {},
-        data_picture=lambda ds: charts.sequence_heatmap(ds.raw_x, ds.labels),
+        data_picture=lambda ds: cached.figure("sequence_heatmap", ds.raw_x, ds.labels),
         input_hint=lambda ds: f"{ds.timesteps} numbers separated by commas, like 0, 0, 0, 0, 0, 1.",
     )
 )
