@@ -467,7 +467,6 @@ def render_task_page(page: TaskPage) -> None:
         st.error(str(exc))
     if ds is not None:
         show_data(page, ds)
-    warm_up_lesson(lesson)
     run = train_section(page, lesson_key, dataset, options, ds, spec, config)
     if run is not None:
         if spec is not None and config is not None and not run.in_progress:
@@ -475,6 +474,7 @@ def render_task_page(page: TaskPage) -> None:
         show_results(page, run, cached.load_dataset(run.dataset, **run.data_options))
     if spec is not None and config is not None and ds is not None:
         show_code(lesson, spec, config, ds)
+    warm_up_lesson(lesson)  # last, so the page is drawn before TensorFlow loads
 
 
 def warm_up_lesson(lesson: Lesson) -> None:
