@@ -19,18 +19,9 @@ if str(ROOT) not in sys.path:  # the project may not be installed in the environ
     sys.path.insert(0, str(ROOT))
 
 from app import charts  # noqa: E402
+from lstm_core.datasets import SEQUENCES_000  # noqa: E402
 
-SEQS = np.array(
-    [
-        [0, 1, 1, 0, 0, 0],
-        [0, 0, 0, 2, 2, 0],
-        [0, 0, 0, 0, 3, 3],
-        [0, 2, 2, 0, 0, 0],
-        [0, 0, 3, 3, 0, 0],
-        [0, 0, 0, 0, 1, 1],
-    ],
-    dtype=np.float32,
-)[..., None]  # (6, 6, 1) as in seed 000
+SEQS = np.array(SEQUENCES_000, dtype=np.float32)[..., None]  # (6, 6, 1) as in seed 000
 SEQ_LABELS = [f"seq {i + 1} → class {c}" for i, c in enumerate([1, 2, 3, 2, 3, 1])]
 WINDOWS_X = np.array([[1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6]], dtype=float)
 WINDOWS_Y = np.array([4, 5, 6, 7], dtype=float)
