@@ -8,7 +8,7 @@ import streamlit as st
 
 from app import runtime, state
 
-runtime.keep_keras_session()  # Streamlit would clear_session() Keras after every run
+runtime.keep_keras_session()  # Streamlit would reset Keras after every run
 st.set_page_config(page_title="LSTM Explorer", page_icon="🧠", layout="wide")
 state.keep_widget_values(st.session_state)
 # Projector-sized pages (1366×768): less empty space above the title, smaller h1.

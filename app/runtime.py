@@ -1,6 +1,6 @@
 """Keep Streamlit from resetting Keras after every script run.
 
-Streamlit's script runner calls ``keras.backend.clear_session()`` when any script run
+Streamlit's script runner calls Keras' ``clear_session`` when any script run
 ends (``script_runner._clean_problem_modules``). In a classroom server that is wrong
 twice over: it is process-wide, so one student's rerun resets Keras' global state for
 every other session mid-build and drops TensorFlow's eager kernel cache; and it ends in
