@@ -790,6 +790,7 @@ def probability_bars(
     probs: np.ndarray,
     labels: list[str],
     title: str = "Predicted probabilities",
+    axis_title: str = "class",
     highlight: int | None = None,
 ) -> go.Figure:
     """One bar per class, y in [0, 1]; the argmax (or ``highlight``) bar stands out."""
@@ -818,7 +819,7 @@ def probability_bars(
             hovertemplate="%{x}: %{y:.3f}<extra></extra>",
         )
     )
-    fig.update_xaxes(title_text="class", type="category")
+    fig.update_xaxes(title_text=axis_title, type="category")
     fig.update_yaxes(title_text="probability", range=[0, 1.12], tickvals=[0, 0.25, 0.5, 0.75, 1])
     return _style(fig, title, 320, showlegend=False)
 

@@ -609,7 +609,13 @@ def your_input(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) -> N
         title = "Score of each class"
     try:
         right.plotly_chart(
-            cached.figure("probability_bars", answer.probabilities, answer.labels, title=title)
+            cached.figure(
+                "probability_bars",
+                answer.probabilities,
+                answer.labels,
+                title=title,
+                axis_title="next character" if ds.task == "next_char" else "class",
+            )
         )
     except ValueError as exc:
         right.info(f"No probability chart: {exc} (the output activation is not a probability).")
