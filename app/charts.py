@@ -310,6 +310,25 @@ def sequence_heatmap(
     return _style(fig, title, _clamp_height(110 + 40 * n_samples), margin={"l": 150})
 
 
+def _target_star(x, y, name: str, group: str, color: str, label: str, size: int) -> go.Scatter:
+    """The star that marks the value a window must predict."""
+    return go.Scatter(
+        x=[x],
+        y=[y],
+        mode="markers",
+        name=name,
+        showlegend=False,
+        legendgroup=group,
+        marker={
+            "symbol": "star",
+            "size": size,
+            "color": color,
+            "line": {"color": "#222", "width": 1},
+        },
+        hovertemplate=label + "<extra></extra>",
+    )
+
+
 def series_windows(
     series: np.ndarray,
     window: int,
@@ -398,21 +417,7 @@ def _add_window_row(fig: go.Figure, values: np.ndarray, window: int, k: int) -> 
     )
     for row, y in ((2, k), (1, values[target_pos])):
         fig.add_trace(
-            go.Scatter(
-                x=[target_pos],
-                y=[y],
-                mode="markers",
-                showlegend=False,
-                legendgroup=f"w{k}",
-                name=f"target of window {k + 1}",
-                marker={
-                    "symbol": "star",
-                    "size": 18,
-                    "color": color,
-                    "line": {"color": "#222", "width": 1},
-                },
-                hovertemplate=label + "<extra></extra>",
-            ),
+            _target_star(target_pos, y, f"target of window {k + 1}", f"w{k}", color, label, 18),
             row=row,
             col=1,
         )
@@ -457,23 +462,7 @@ def windows_chart(x: np.ndarray, y: np.ndarray) -> go.Figure:
                 hoverinfo="skip",
             )
         )
-        fig.add_trace(
-            go.Scatter(
-                x=[size],
-                y=[targets[i]],
-                mode="markers",
-                name=f"target {i + 1}",
-                showlegend=False,
-                legendgroup=f"w{i}",
-                marker={
-                    "symbol": "star",
-                    "size": 16,
-                    "color": color,
-                    "line": {"color": "#222", "width": 1},
-                },
-                hovertemplate=label + "<extra></extra>",
-            )
-        )
+        fig.add_trace(_target_star(size, targets[i], f"target {i + 1}", f"w{i}", color, label, 16))
     ticks = [f"x{j + 1}" for j in range(size)] + ["target y"]
     fig.update_xaxes(
         title_text="position in the window",
