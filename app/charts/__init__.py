@@ -1,0 +1,96 @@
+"""Pure Plotly figure builders for LSTM Explorer: arrays in, ``go.Figure`` out.
+
+Every builder in this package is pure: it takes numpy arrays / lists, returns a
+``plotly.graph_objects.Figure`` (or, for the cell diagram, an SVG string) and never
+calls Streamlit. Tests call the builders directly and assert on ``fig.data``.
+
+The charts are made for a classroom projector at 1366×768: base font 15 px, titles
+and axis titles everywhere, heights between 300 and 420 px. Two colour scales are
+used everywhere, so the heatmaps and the cell diagram agree:
+
+* ``ACTIVATION_SCALE`` (diverging, centred on 0) for activations, hidden and cell
+  states, the tanh candidate: anything in [−1, 1] (widened symmetrically when a
+  relu layer or the cell state goes beyond ±1);
+* ``GATE_SCALE`` (sequential) for the sigmoid gates, whose values lie in [0, 1].
+
+One module per subject:
+
+* ``style`` – the shared look: colour scales, palette, fonts, ``_style`` and helpers;
+* ``explainers`` – the sigmoid and tanh transfer functions;
+* ``data`` – input sequences, windows, one-hot text;
+* ``training`` – loss and accuracy curves;
+* ``predictions`` – predictions against targets, class probabilities;
+* ``states`` – state and gate heatmaps, one unit over time, clickable cells;
+* ``cell_diagram`` – the LSTM / GRU / SimpleRNN cell as SVG text.
+
+Pages use the package as one namespace (``charts.state_heatmap(...)``, and
+``cached.figure`` looks builders up by name), so every public name is re-exported
+here. This package deliberately imports neither TensorFlow nor Keras, so that the
+home page, which imports it, opens fast.
+"""
+
+from __future__ import annotations
+
+from app.charts.cell_diagram import (
+    ASSET_PATH,
+    GRU_SYMBOLS,
+    LSTM_SYMBOLS,
+    RNN_SYMBOLS,
+    cell_diagram_svg,
+)
+from app.charts.data import one_hot_matrix, sequence_heatmap, series_windows, windows_chart
+from app.charts.explainers import transfer_functions
+from app.charts.predictions import predictions_vs_targets, probability_bars
+from app.charts.states import MAX_CELL_TEXT_UNITS, clickable_cells, state_heatmap, unit_lines
+from app.charts.style import (
+    ACTIVATION_COLORBAR,
+    ACTIVATION_SCALE,
+    BASE_FONT_SIZE,
+    CORRECT_COLOR,
+    GATE_COLORBAR,
+    GATE_SCALE,
+    HIGHLIGHT_COLOR,
+    MUTED_COLOR,
+    QUALITATIVE,
+    TEMPLATE,
+    TITLE_FONT_SIZE,
+    WRONG_COLOR,
+    activation_limit,
+)
+from app.charts.training import training_curves
+
+__all__ = [
+    # builders
+    "transfer_functions",
+    "sequence_heatmap",
+    "series_windows",
+    "windows_chart",
+    "one_hot_matrix",
+    "training_curves",
+    "predictions_vs_targets",
+    "probability_bars",
+    "state_heatmap",
+    "unit_lines",
+    "clickable_cells",
+    "cell_diagram_svg",
+    # the shared look
+    "ACTIVATION_SCALE",
+    "GATE_SCALE",
+    "ACTIVATION_COLORBAR",
+    "GATE_COLORBAR",
+    "QUALITATIVE",
+    "HIGHLIGHT_COLOR",
+    "MUTED_COLOR",
+    "CORRECT_COLOR",
+    "WRONG_COLOR",
+    "BASE_FONT_SIZE",
+    "TITLE_FONT_SIZE",
+    "TEMPLATE",
+    "MAX_CELL_TEXT_UNITS",
+    "activation_limit",
+    # the cell diagram's asset and symbols
+    "ASSET_PATH",
+    "LSTM_SYMBOLS",
+    "GRU_SYMBOLS",
+    "RNN_SYMBOLS",
+]

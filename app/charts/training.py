@@ -1,0 +1,95 @@
+"""Training curves: live loss and accuracy on a fixed epoch axis."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from app.charts.style import BASE_FONT_SIZE, QUALITATIVE, _style
+
+
+def training_curves(
+    history: dict[str, list[float]], total_epochs: int, title: str = "Training"
+) -> go.Figure:
+    """Live loss (left) and accuracy (right, if present) curves on a fixed epoch axis.
+
+    The x axis always spans [1, total_epochs], so the curve visibly grows as epochs
+    arrive. The loss axis turns logarithmic when the loss spans more than 2 decades.
+    ``val_loss`` / ``val_accuracy`` are drawn dashed when present.
+    """
+    total_epochs = int(total_epochs)
+    if total_epochs < 1:
+        raise ValueError("total_epochs must be at least 1.")
+    loss = [float(v) for v in history.get("loss", [])]
+    has_acc = "accuracy" in history
+    cols = 2 if has_acc else 1
+    panels = [("loss", "val_loss", loss)]
+    if has_acc:
+        panels.append(("accuracy", "val_accuracy", [float(v) for v in history["accuracy"]]))
+    subtitles = [
+        f"{name}: {vals[-1]:.4g} (epoch {len(vals)}/{total_epochs})" if vals else name
+        for name, _, vals in panels
+    ]
+    fig = make_subplots(rows=1, cols=cols, subplot_titles=subtitles, horizontal_spacing=0.12)
+    last = max(total_epochs, len(loss))  # never hide epochs beyond the planned number
+    x_range = [1, last] if last > 1 else [0.5, 1.5]
+    for col, (name, val_name, vals) in enumerate(panels, 1):
+        _add_curve(fig, name, vals, col, QUALITATIVE[0 if col == 1 else 2], "solid")
+        if val_name in history:
+            val = [float(v) for v in history[val_name]]
+            _add_curve(fig, val_name.replace("_", " "), val, col, QUALITATIVE[1], "dash")
+        if not vals:
+            fig.add_annotation(
+                text="waiting for the first epoch…",
+                x=0.5,
+                y=0.5,
+                showarrow=False,
+                xref=f"x{col if col > 1 else ''} domain",
+                yref=f"y{col if col > 1 else ''} domain",
+                font={"size": BASE_FONT_SIZE + 1, "color": "#777"},
+            )
+        fig.update_xaxes(title_text="epoch", range=x_range, row=1, col=col)
+    loss_axis = {"title_text": "loss"}
+    if _spans_decades(loss, 2.0):
+        loss_axis.update(type="log", dtick=1)
+    elif not loss:
+        loss_axis["range"] = [0, 1]
+    fig.update_yaxes(**loss_axis, row=1, col=1)
+    if has_acc:
+        fig.update_yaxes(title_text="accuracy", range=[0, 1.05], row=1, col=2)
+    has_val = any(k.startswith("val_") for k in history)
+    if not has_val:
+        return _style(fig, title, 360, showlegend=False)
+    legend = {"orientation": "h", "y": -0.28, "x": 0, "yanchor": "top"}
+    return _style(fig, title, 400, legend=legend, margin={"b": 100})
+
+
+def _add_curve(
+    fig: go.Figure, name: str, vals: list[float], col: int, color: str, dash: str
+) -> None:
+    epochs = list(range(1, len(vals) + 1))
+    fig.add_trace(
+        go.Scatter(
+            x=epochs,
+            y=vals,
+            name=name,
+            mode="lines+markers" if len(vals) <= 60 else "lines",
+            line={"color": color, "width": 3, "dash": dash},
+            marker={"size": 6},
+            cliponaxis=False,
+            hovertemplate=f"epoch %{{x}}<br>{name} %{{y:.4g}}<extra></extra>",
+        ),
+        row=1,
+        col=col,
+    )
+
+
+def _spans_decades(values: Sequence[float], decades: float) -> bool:
+    arr = np.asarray(values, dtype=float)
+    arr = arr[np.isfinite(arr) & (arr > 0)]
+    if arr.size < 2 or arr.size < len(values):
+        return False  # a zero or negative loss cannot go on a log axis
+    return bool(np.log10(arr.max() / arr.min()) > decades)

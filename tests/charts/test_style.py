@@ -1,0 +1,65 @@
+"""The shared look (app/charts/style.py): every chart projector-readable, one pair of scales."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from app import charts
+from tests.charts.conftest import ROOT, SEQ_LABELS, SEQS, WINDOWS_X, WINDOWS_Y, _heatmaps
+
+
+def _all_figures() -> dict[str, go.Figure]:
+    rng = np.random.default_rng(0)
+    return {
+        "transfer": charts.transfer_functions(highlight=1.0),
+        "sequence": charts.sequence_heatmap(SEQS, SEQ_LABELS),
+        "series": charts.series_windows(np.arange(1, 11), 3),
+        "windows": charts.windows_chart(WINDOWS_X, WINDOWS_Y),
+        "one_hot": charts.one_hot_matrix(list("hell"), list("helo")),
+        "training": charts.training_curves({"loss": [1.0, 0.5], "accuracy": [0.2, 0.6]}, 10),
+        "regression": charts.predictions_vs_targets(WINDOWS_Y, WINDOWS_Y + 0.1),
+        "classes": charts.predictions_vs_targets(
+            np.array([1, 2, 3]), np.array([1, 2, 2]), task="classification"
+        ),
+        "probs": charts.probability_bars(np.array([0.1, 0.7, 0.2]), ["a", "b", "c"]),
+        "state": charts.state_heatmap(rng.uniform(-1, 1, (6, 128)), "activation", "h"),
+        "gate": charts.state_heatmap(rng.uniform(0, 1, (3, 10)), "gate", "forget"),
+        "unit": charts.unit_lines({"h": rng.uniform(-1, 1, (6, 4))}, unit=1),
+    }
+
+
+# --------------------------------------------------------------------------- shared look
+
+
+@pytest.mark.parametrize("name", list(_all_figures()))
+def test_every_chart_is_projector_readable(name: str) -> None:
+    fig = _all_figures()[name]
+    assert isinstance(fig, go.Figure)
+    assert fig.layout.template == pio.templates["plotly_white"]
+    assert fig.layout.font.size >= 14
+    assert fig.layout.title.text
+    assert 300 <= fig.layout.height <= 420
+    for heatmap in _heatmaps(fig):
+        assert heatmap.colorbar.title.text, "every colour bar carries a title"
+
+
+def test_colour_scales_are_defined_once_and_colour_blind_safe() -> None:
+    assert charts.ACTIVATION_SCALE in ("RdBu_r", "PuOr")
+    assert charts.GATE_SCALE in ("Viridis", "Cividis")
+
+
+def test_importing_charts_does_not_import_tensorflow() -> None:
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import app.charts; "
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["False", "False"]

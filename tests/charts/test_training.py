@@ -1,0 +1,35 @@
+"""Training curves (app/charts/training.py): fixed epoch axis, log loss, waiting state."""
+
+from __future__ import annotations
+
+from app import charts
+from tests.charts.conftest import _annotation_texts
+
+
+def test_training_curves_fix_the_epoch_axis_and_plot_the_history() -> None:
+    history = {"loss": [0.9, 0.7, 0.5], "accuracy": [0.3, 0.5, 0.8]}
+    fig = charts.training_curves(history, total_epochs=200)
+    loss, acc = fig.data
+    assert (loss.name, acc.name) == ("loss", "accuracy")
+    assert list(loss.x) == [1, 2, 3]
+    assert list(loss.y) == history["loss"] and list(acc.y) == history["accuracy"]
+    assert list(fig.layout.xaxis.range) == [1, 200]
+    assert list(fig.layout.xaxis2.range) == [1, 200]
+    assert list(fig.layout.yaxis2.range) == [0, 1.05]
+    assert fig.layout.yaxis.type != "log"
+    assert fig.layout.xaxis.title.text == "epoch"
+
+
+def test_training_curves_use_log_scale_when_loss_spans_decades() -> None:
+    fig = charts.training_curves({"loss": [10.0, 1.0, 0.01]}, total_epochs=50)
+    assert fig.layout.yaxis.type == "log"
+    assert len(fig.data) == 1 and "xaxis2" not in fig.layout.to_plotly_json(), "no accuracy panel"
+
+
+def test_training_curves_wait_for_the_first_epoch() -> None:
+    fig = charts.training_curves({"loss": [], "accuracy": []}, total_epochs=20)
+    assert all(len(t.y) == 0 for t in fig.data)
+    assert any("waiting for the first epoch" in text for text in _annotation_texts(fig))
+    assert list(fig.layout.xaxis.range) == [1, 20]
+    filled = charts.training_curves({"loss": [0.5], "accuracy": [0.5]}, total_epochs=20)
+    assert not any("waiting" in text for text in _annotation_texts(filled))
