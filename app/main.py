@@ -1,16 +1,17 @@
 """Entry point of LSTM Explorer: page config and navigation (``streamlit run app/main.py``).
 
-Imports no TensorFlow, so the home page opens in a couple of seconds; the task pages
-load Keras when they first build a model.
+Imports no TensorFlow, so the home page opens in a couple of seconds; the training
+workers (separate processes) start loading it in the background at the first visit.
 """
 
 import streamlit as st
 
-from app import runtime, state
+from app import pool, runtime, state
 
 runtime.keep_keras_session()  # Streamlit would reset Keras after every run
 st.set_page_config(page_title="LSTM Explorer", page_icon="🧠", layout="wide")
 state.keep_widget_values(st.session_state)
+pool.pool()  # the training workers start with the first visit, while Home is read
 # Projector-sized pages (1366×768): less empty space above the title, smaller h1.
 st.html(
     "<style>"

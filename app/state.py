@@ -10,9 +10,10 @@ This module imports no TensorFlow: the home page imports it and must open fast.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from lstm_core.jobs import Job
 from lstm_core.models import ModelSpec
 from lstm_core.training import TrainConfig
 
@@ -54,28 +55,46 @@ def generated_key(page: str) -> str:
 
 @dataclass
 class Run:
-    """One training run of a page: the model and everything needed to read it later.
+    """One training run of a page: its settings, its job, and (once done) its own model.
 
-    Stored in session state *before* training starts and mutated while it runs: the
-    history grows one epoch at a time, so an interrupted run (Stop) loses nothing.
+    The job trains in a worker process and may be shared with other sessions that
+    submitted the same experiment; the model is this session's alone, built from the
+    job's final weights when it is done (``app.training_panel.settle``).
     """
 
     page: str
     lesson: str  # the LESSONS key whose tutorial settings the page started from
-    model: Any  # a keras.Model, owned by this session only (never cached)
     spec: ModelSpec
     config: TrainConfig
     dataset: str  # datasets.load name
     data_options: dict  # datasets.load options, so the same data can be rebuilt
-    history: dict[str, list[float]] = field(default_factory=dict)
-    in_progress: bool = True
-    stop_reason: str = ""  # completed | early_stopping | stopped | nan
-    message: str = ""
-    seconds: float = 0.0
+    job: Job
+    model: Any = None  # a keras.Model, owned by this session only (never cached)
+    pending_model: Any = None  # built at Train (same seed as the worker's), weights come later
+
+    @property
+    def in_progress(self) -> bool:
+        return not self.job.done
+
+    @property
+    def history(self) -> dict[str, list[float]]:
+        return self.job.history
 
     @property
     def epochs_done(self) -> int:
-        return len(self.history.get("loss", []))
+        return self.job.epochs_done
+
+    @property
+    def stop_reason(self) -> str:
+        return self.job.stop_reason
+
+    @property
+    def message(self) -> str:
+        return self.job.message
+
+    @property
+    def seconds(self) -> float:
+        return self.job.seconds
 
 
 def get_run(session: Any, page: str) -> Run | None:

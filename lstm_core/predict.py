@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_core.datasets import Dataset
+from lstm_core.datasets import Dataset, parse_numbers
 
 
 @dataclass(frozen=True)
@@ -48,3 +48,35 @@ def continue_text(model, dataset: Dataset, prefix: str, n: int) -> str:
     for _ in range(int(n)):
         text += predict(model, dataset, text).next_char
     return text
+
+
+def close_enough(prediction: float, target: float) -> bool:
+    """A regression prediction counts as right within 5 % of the target (at least ±0.05)."""
+    return abs(prediction - target) <= 0.05 * max(1.0, abs(target))
+
+
+def input_labels(dataset: Dataset) -> list[str]:
+    """What each sample shows as its input: "[1, 2, 3]" from "[1, 2, 3] → 4"."""
+    return [label.split(" → ")[0] for label in dataset.labels]
+
+
+def time_labels(dataset: Dataset, values) -> list[str]:
+    """One label per time step: the number or character read at that step."""
+    if dataset.task == "next_char":
+        return list(values)
+    return [f"{float(v):g}" for v in np.asarray(values).reshape(-1)]
+
+
+def sample_input(dataset: Dataset, index: int) -> tuple[np.ndarray, list[str]]:
+    """A training sample as a model input (1, T, F) with its time labels."""
+    if dataset.task == "next_char":
+        return dataset.x[index : index + 1], time_labels(dataset, dataset.options["text"][:-1])
+    return dataset.x[index : index + 1], time_labels(dataset, dataset.raw_x[index])
+
+
+def typed_input(dataset: Dataset, text: str) -> tuple[np.ndarray, list[str]]:
+    """A typed input as a model input with its time labels (ValueError on bad input)."""
+    x = dataset.encode(text)
+    if dataset.task == "next_char":
+        return x, time_labels(dataset, text)
+    return x, time_labels(dataset, parse_numbers(text))

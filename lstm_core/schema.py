@@ -25,10 +25,22 @@ class Param:
     step: float | None = None
     help: str = ""
     optional: bool = False  # None is allowed (e.g. "no early stopping")
+    on_value: Any = None  # an optional setting's value when it is switched on
+    log: bool = False  # offered on a 1-2-5 logarithmic scale (``log_steps``)
 
 
 def param(
-    default, label: str, *, lo=None, hi=None, choices=None, step=None, help="", optional=False
+    default,
+    label: str,
+    *,
+    lo=None,
+    hi=None,
+    choices=None,
+    step=None,
+    help="",
+    optional=False,
+    on_value=None,
+    log=False,
 ):
     """A dataclass field carrying its own bounds."""
     meta = {
@@ -39,8 +51,21 @@ def param(
         "step": step,
         "help": help,
         "optional": optional,
+        "on_value": on_value,
+        "log": log,
     }
     return dataclasses.field(default=default, metadata=meta)
+
+
+def log_steps(p: Param) -> list[float]:
+    """1-2-5 steps inside the bounds, e.g. 1e-5, 2e-5, 5e-5, …, 0.5, 1 (a learning rate)."""
+    values = []
+    for exponent in range(-12, 13):
+        for mantissa in (1, 2, 5):
+            value = float(f"{mantissa}e{exponent}")
+            if p.lo <= value <= p.hi:
+                values.append(value)
+    return values
 
 
 def describe(cls_or_obj, name: str) -> Param:

@@ -11,14 +11,15 @@ same settings compiles nothing.
 Semantics follow ``model.fit``: shuffled mini-batches each epoch (the last one may be
 smaller), Adam, the epoch's loss is the sample-weighted mean of its batch losses,
 ``EarlyStopping(monitor="loss", mode="min", min_delta=0)`` decides in-graph at the
-end of each epoch, and training stops with a reason when the loss becomes NaN/inf. The
-trainer knows nothing about pages: it reports through ``on_epoch(epoch, logs)`` and
-asks ``should_stop()`` between chunks of at most ~0.2 s.
+end of each epoch, and training stops with a reason when the loss becomes NaN/inf or
+explodes (more than ``EXPLODE_FACTOR`` times its first epoch). The trainer knows nothing
+about pages or jobs: it reports through ``on_epoch(epoch, logs)`` (and, when asked,
+``on_snapshot(epoch, weights)`` every k epochs) and asks ``should_stop()`` between chunks
+of at most ~0.2 s.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 import time
@@ -35,6 +36,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 CHUNK_SECONDS = 0.2  # how long one compiled call may run before we report and check Stop
 MAX_CHUNK_EPOCHS = 256  # static size of the per-call epoch buffer
+EXPLODE_FACTOR = 1e6  # a loss this many times its first epoch's is a diverged run
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class TrainConfig:
 
     epochs: int = schema.param(200, "Epochs", lo=1, hi=5000, step=1)
     batch_size: int = schema.param(32, "Batch size", lo=1, hi=1024, step=1)
-    learning_rate: float = schema.param(1e-3, "Learning rate", lo=1e-5, hi=1.0)
+    learning_rate: float = schema.param(1e-3, "Learning rate", lo=1e-5, hi=1.0, log=True)
     seed: int = schema.param(0, "Seed", lo=0, hi=2**31 - 1, step=1)
     patience: int | None = schema.param(
         None,
@@ -52,6 +54,7 @@ class TrainConfig:
         hi=5000,
         step=1,
         optional=True,
+        on_value=10,
         help="Stop when the loss has not improved for this many epochs (None: never).",
     )
     shuffle: bool = True
@@ -66,7 +69,7 @@ class TrainResult:
 
     history: dict[str, list[float]] = field(default_factory=dict)
     epochs_run: int = 0
-    stop_reason: str = "completed"  # completed | early_stopping | stopped | nan
+    stop_reason: str = "completed"  # completed | early_stopping | stopped | nan | diverged
     message: str = ""
     seconds: float = 0.0
 
@@ -77,13 +80,17 @@ def train(
     config: TrainConfig,
     on_epoch: Callable[[int, dict], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    snapshot_every: int | None = None,
+    on_snapshot: Callable[[int, list[np.ndarray]], None] | None = None,
 ) -> TrainResult:
     """Train ``model`` (compiled by ``models.build``) on ``dataset``; the model keeps its weights.
 
     ``on_epoch(epoch, logs)`` is called for every epoch (0-based) with ``{"loss": ...}`` and,
     for classification, ``"accuracy"``; the model's weights already hold that chunk's
     training when it is called, so an exception raised in the callback (a page being
-    interrupted) leaves a consistent model behind.
+    interrupted) leaves a consistent model behind. With ``snapshot_every=k``, chunks end
+    on multiples of k and ``on_snapshot(epochs_done, weights)`` receives a copy of the
+    weights (``weights_of``) after every k-th epoch.
     """
     _check_trainable(model, dataset)
     loop = _compiled_loop(model, dataset, config)
@@ -95,6 +102,8 @@ def train(
         if should_stop is not None and should_stop():
             return _finish(result, "stopped", "Stopped by request.", start)
         n = min(chunk, config.epochs - result.epochs_run, MAX_CHUNK_EPOCHS)
+        if snapshot_every:
+            n = min(n, snapshot_every - result.epochs_run % snapshot_every)
         tic = time.perf_counter()
         state, logs, done, reason = loop.run(state, dataset, rng, n, config)
         loop.write_back(model, state)
@@ -106,49 +115,39 @@ def train(
             result.epochs_run += 1
             if on_epoch is not None:
                 on_epoch(epoch, logs_e)
-        if reason == "nan":
-            return _finish(result, "nan", _nan_message(result.epochs_run), start)
-        if reason == "early_stopping":
-            msg = f"Early stopping: the loss did not improve for {config.patience} epochs."
-            return _finish(result, "early_stopping", msg, start)
+        if snapshot_every and on_snapshot and result.epochs_run % snapshot_every == 0:
+            on_snapshot(result.epochs_run, weights_of(model))
+        if reason is not None:
+            return _finish(result, reason, _stop_message(reason, result, config), start)
     return _finish(result, "completed", f"Trained {result.epochs_run} epochs.", start)
 
 
-_WARMING: set = set()
-_WARMING_LOCK = threading.Lock()
+def weights_of(model) -> list[np.ndarray]:
+    """Every variable of the model (trainable, then the rest) as numpy copies."""
+    variables = [*model.trainable_variables, *model.non_trainable_variables]
+    return [np.array(v.numpy()) for v in variables]
 
 
-def warm_up_in_background(spec, dataset: Dataset, config: TrainConfig) -> threading.Thread | None:
-    """Compile the training loop of ``spec`` on ``dataset`` in a daemon thread, once per process.
+def set_weights(model, weights: list[np.ndarray]) -> None:
+    """Load ``weights_of`` output into a model of the same architecture."""
+    variables = [*model.trainable_variables, *model.non_trainable_variables]
+    if len(variables) != len(weights):
+        raise ValueError("These weights belong to a model of another architecture.")
+    for variable, value in zip(variables, weights, strict=True):
+        variable.assign(value)
 
-    A page calls this for its lesson's default settings when it opens, so the first Train
-    click of the class finds the loop compiled instead of waiting seconds for XLA. Nothing
-    is trained and no student's model is involved. Returns the thread, or None when this
-    architecture was already warmed (or is warming).
+
+def warm_up(spec, dataset: Dataset, config: TrainConfig) -> None:
+    """Compile the training loop of ``spec`` on ``dataset`` without training anything.
+
+    A worker calls this for each lesson's default settings, so the first Train click of
+    the class finds the loop compiled instead of waiting seconds for XLA.
     """
-    key = (repr(spec), dataset.x.shape, dataset.y.shape, dataset.task,
-           min(config.batch_size, dataset.x.shape[0]))  # fmt: skip
-    with _WARMING_LOCK:
-        if key in _WARMING:
-            return None
-        _WARMING.add(key)
+    from lstm_core import models
 
-    def compile_loop():
-        try:
-            from lstm_core import models
-
-            model = models.build(spec, dataset, seed=config.seed)
-            loop = _compiled_loop(model, dataset, config)
-            state = loop.initial_state(model, config)
-            loop.run(state, dataset, np.random.default_rng(0), 0, config)  # compile only
-        except Exception as exc:  # noqa: BLE001 - a warm-up is optional; Train compiles itself
-            logging.getLogger(__name__).warning("warm-up of %s failed: %s", spec, exc)
-            with _WARMING_LOCK:
-                _WARMING.discard(key)
-
-    thread = threading.Thread(target=compile_loop, name="lstm-warm-up", daemon=True)
-    thread.start()
-    return thread
+    model = models.build(spec, dataset, seed=config.seed)
+    loop = _compiled_loop(model, dataset, config)
+    loop.run(loop.initial_state(model, config), dataset, np.random.default_rng(0), 0, config)
 
 
 def _finish(result: TrainResult, reason: str, message: str, start: float) -> TrainResult:
@@ -157,7 +156,15 @@ def _finish(result: TrainResult, reason: str, message: str, start: float) -> Tra
     return result
 
 
-def _nan_message(epoch: int) -> str:
+def _stop_message(reason: str, result: TrainResult, config: TrainConfig) -> str:
+    epoch, losses = result.epochs_run, result.history["loss"]
+    if reason == "early_stopping":
+        return f"Early stopping: the loss did not improve for {config.patience} epochs."
+    if reason == "diverged":
+        return (
+            f"Training stopped at epoch {epoch}: the loss grew from {losses[0]:.3g} to "
+            f"{losses[-1]:.3g} — lower the learning rate or scale the data, then train again."
+        )
     return (
         f"Training stopped at epoch {epoch}: the loss became NaN or infinite. "
         "Lower the learning rate or scale the data, then train again."
@@ -255,6 +262,7 @@ class _Loop:
             "non_trainable": non_trainable,
             "optimizer": opt,
             "best": tf.constant(np.inf, tf.float32),
+            "first": tf.constant(np.nan, tf.float32),  # the first epoch's loss
             "wait": tf.constant(0, tf.int32),
             "epoch": tf.constant(0, tf.int32),
         }
@@ -275,6 +283,7 @@ class _Loop:
         out = self._fn(
             state, tf.constant(dataset.x), tf.constant(dataset.y), index, weight,
             tf.constant(n, tf.int32), tf.constant(patience, tf.int32),
+            tf.constant(EXPLODE_FACTOR, tf.float32),
         )  # fmt: skip
         state, losses, accs, done, stop = out
         done, stop = int(done), int(stop)
@@ -285,7 +294,7 @@ class _Loop:
             if self.classify:
                 entry["accuracy"] = float(accs[e])
             logs.append(entry)
-        reason = {0: None, 1: "early_stopping", 2: "nan"}[stop]
+        reason = {0: None, 1: "early_stopping", 2: "nan", 3: "diverged"}[stop]
         return state, logs, done, reason
 
     def _batches(self, rng: np.random.Generator, n: int, shuffle: bool):
@@ -305,7 +314,7 @@ class _Loop:
 
         step = self._make_step()
 
-        def epochs(state, x, y, index, weight, n, patience):
+        def epochs(state, x, y, index, weight, n, patience, explode_factor):
             losses = tf.TensorArray(tf.float32, size=MAX_CHUNK_EPOCHS)
             accs = tf.TensorArray(tf.float32, size=MAX_CHUNK_EPOCHS)
 
@@ -329,16 +338,22 @@ class _Loop:
                 best = tf.where(improved, epoch_loss, state["best"])
                 wait = tf.where(improved, 0, state["wait"] + 1)
                 epoch = state["epoch"]
+                first = tf.where(epoch == 0, epoch_loss, state["first"])
                 stop = tf.where(
                     tf.logical_not(tf.math.is_finite(epoch_loss)),
                     2,
-                    tf.where(tf.logical_and(wait >= patience, epoch > 0), 1, 0),
+                    tf.where(
+                        exploded(epoch_loss, first, explode_factor),
+                        3,
+                        tf.where(tf.logical_and(wait >= patience, epoch > 0), 1, 0),
+                    ),
                 )
                 new_state = {
                     "trainable": params[0],
                     "non_trainable": params[1],
                     "optimizer": params[2],
                     "best": best,
+                    "first": first,
                     "wait": wait,
                     "epoch": epoch + 1,
                 }
@@ -378,6 +393,11 @@ class _Loop:
             return (trainable, list(new_non_trainable), opt_vars), loss, hits, count
 
         return step
+
+
+def exploded(loss, first, factor=EXPLODE_FACTOR):
+    """The divergence rule: a loss over ``factor`` times the first epoch's (tensors or numbers)."""
+    return (first > 0) & (loss > factor * first)
 
 
 def _per_sample(values):

@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from app import cached, state, ui
+from app import cached, settings, state
+from app.task_page import TaskPage, render_task_page
 
 PAGE = "hello"
 
 
 def data_controls() -> tuple[str, str, dict]:
     key = state.widget(PAGE, "text")
-    ui.ensure(key, "hello")
+    settings.ensure(key, "hello")
     st.columns([1, 2])[0].text_input(
         "Training text",
         key=key,
@@ -19,8 +20,8 @@ def data_controls() -> tuple[str, str, dict]:
     return "hello", "hello", {"text": st.session_state[key]}
 
 
-ui.render_task_page(
-    ui.TaskPage(
+render_task_page(
+    TaskPage(
         key=PAGE,
         title="Hello: the next character",
         intro="Seed 001 · characters become one-hot vectors; at every step the network "

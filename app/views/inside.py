@@ -2,12 +2,18 @@
 
 import streamlit as st
 
-from app import cached, charts, state, ui
+from app import cached, cell_view, charts, settings, state, training_panel
+from lstm_core import predict
 from lstm_core import trace as tracer
 from lstm_core.lessons import LESSONS
 from lstm_core.models import CELL_NAMES
 
 PAGE = "inside"
+PAGE_TITLES = {
+    "sequence_classification": "Sequence classification",
+    "next_number": "Next number",
+    "hello": "Hello",
+}
 
 
 def w(name: str) -> str:
@@ -23,10 +29,10 @@ st.caption(
 request = st.session_state.pop(state.INSIDE_REQUEST, None)
 if request is not None:
     st.session_state[w("model")] = request
+for task_page in state.TASK_PAGES:
+    training_panel.settle(state.get_run(st.session_state, task_page))
 runs = state.trained_runs(st.session_state)
-for trained in runs.values():
-    ui.settle_interrupted(trained)
-ui.ensure(w("model"), next(iter(runs), state.TASK_PAGES[0]))
+settings.ensure(w("model"), next(iter(runs), state.TASK_PAGES[0]))
 
 pick_model, pick_mode, pick_input, pick_layer = st.columns([3, 2, 3, 2])
 pick_model.selectbox(
@@ -34,31 +40,33 @@ pick_model.selectbox(
     state.TASK_PAGES,
     key=w("model"),
     format_func=lambda p: (
-        f"{ui.PAGE_TITLES[p]} — " + (ui.describe_run(runs[p]) if p in runs else "not trained yet")
+        f"{PAGE_TITLES[p]} — "
+        + (settings.describe_run(runs[p]) if p in runs else "not trained yet")
     ),
 )
 page = st.session_state[w("model")]
 run = runs.get(page)
 if run is None:
     lesson = LESSONS[page]
-    st.info(f"There is no trained model for {ui.PAGE_TITLES[page]} yet.")
-    if not st.button(
-        f"Train the tutorial model for {ui.PAGE_TITLES[page]}", key=state.button(PAGE, "train")
-    ):
+    pending = state.get_run(st.session_state, page)
+    if pending is not None and pending.in_progress:
+        st.info(f"The {PAGE_TITLES[page]} model is training; it opens here when it is done.")
+        training_panel.live_panel(page)
         st.stop()
-    progress_slot, chart_slot = st.empty(), st.empty()
-    ds = cached.load_dataset(lesson.dataset, **lesson.dataset_options)
-    run = ui.train_new_run(
-        page, page, lesson.dataset, lesson.dataset_options, ds, lesson.spec, lesson.config,
-        chart_slot, progress_slot,
-    )  # fmt: skip
-    st.rerun()  # redraw the page with the new model selected
+    st.info(f"There is no trained model for {PAGE_TITLES[page]} yet.")
+    if st.button(
+        f"Train the tutorial model for {PAGE_TITLES[page]}", key=state.button(PAGE, "train")
+    ):
+        options = lesson.dataset_options
+        training_panel.submit(page, page, lesson.dataset, options, lesson.spec, lesson.config)
+        st.rerun()  # redraw with the live panel
+    st.stop()
 
 ds = cached.load_dataset(run.dataset, **run.data_options)
 mode_key, sample_key, typed_key = w(f"mode:{page}"), w(f"sample:{page}"), w(f"typed:{page}")
-ui.ensure(mode_key, "sample")
-ui.ensure(sample_key, 0)
-ui.ensure(typed_key, LESSONS[run.lesson].example_input)
+settings.ensure(mode_key, "sample")
+settings.ensure(sample_key, 0)
+settings.ensure(typed_key, LESSONS[run.lesson].example_input)
 pick_mode.radio(
     "Input",
     ["sample", "typed"],
@@ -74,10 +82,10 @@ with pick_input:
                 format_func=ds.labels.__getitem__,
                 key=sample_key,
             )
-            x, labels = ui.sample_input(ds, st.session_state[sample_key])
+            x, labels = predict.sample_input(ds, st.session_state[sample_key])
         else:
             st.text_input("Your input", key=typed_key)
-            x, labels = ui.typed_input(ds, st.session_state[typed_key])
+            x, labels = predict.typed_input(ds, st.session_state[typed_key])
         digest = cached.weights_digest(run.model)
         traces = cached.trace(run.model, digest, x)
     except ValueError as exc:
@@ -87,7 +95,7 @@ with pick_input:
 if not traces:
     st.info("This model has no recurrent layer (a Dense network keeps no state): nothing to step.")
     st.stop()
-ui.clamp(w("layer"), len(traces))
+cell_view.clamp(w("layer"), len(traces))
 pick_layer.selectbox(
     "Layer",
     range(len(traces)),
@@ -96,8 +104,8 @@ pick_layer.selectbox(
     disabled=len(traces) == 1,
 )
 layer = traces[st.session_state[w("layer")]]
-ui.clamp(w("t"), layer.timesteps)
-ui.clamp(w("unit"), layer.units)
+cell_view.clamp(w("t"), layer.timesteps)
+cell_view.clamp(w("unit"), layer.units)
 
 step_col, unit_col = st.columns([3, 1])
 if layer.timesteps > 1:
@@ -115,9 +123,13 @@ cell_name = CELL_NAMES[layer.cell]
 diagram, lines = st.columns([3, 2])
 with diagram:
     title = f"{cell_name} unit {unit}, step {t + 1} (input {labels[t]})"
-    ui.show_svg(charts.cell_diagram_svg(values, cell=layer.cell, title=title))
-    st.markdown(ui.step_equation(layer.cell, values, ui.activation_name(run.model, layer.name)))
-panels = ui.layer_panels(layer)
+    cell_view.show_svg(charts.cell_diagram_svg(values, cell=layer.cell, title=title))
+    st.markdown(
+        cell_view.step_equation(
+            layer.cell, values, cell_view.activation_name(run.model, layer.name)
+        )
+    )
+panels = cell_view.layer_panels(layer)
 lines.plotly_chart(charts.unit_lines(dict((n, v) for n, v, _ in panels), unit, labels))
 
 grid = st.columns(2)
@@ -129,7 +141,7 @@ for i, (name, data, kind) in enumerate(panels):
         st.plotly_chart(
             charts.clickable_cells(figure),
             key=chart_key,
-            on_select=lambda key=chart_key: ui.select_cell(w("t"), w("unit"), key),
+            on_select=lambda key=chart_key: cell_view.select_cell(w("t"), w("unit"), key),
             selection_mode="points",
         )
-        st.caption(ui.EXPLAIN.get(name, ""))
+        st.caption(cell_view.EXPLAIN.get(name, ""))

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from app import cached, state, ui
+from app import cached, settings, state
+from app.task_page import TaskPage, render_task_page
 
 PAGE = "next_number"
 VARIANTS = {
@@ -20,7 +21,7 @@ def w(name: str) -> str:
 
 def variant_changed() -> None:
     """A new variant starts from its own tutorial settings (the wide one uses LSTM(200))."""
-    ui.apply_lesson(PAGE, LESSON_OF[st.session_state[w("variant")]])
+    settings.apply_lesson(PAGE, LESSON_OF[st.session_state[w("variant")]])
 
 
 def data_controls() -> tuple[str, str, dict]:
@@ -30,7 +31,7 @@ def data_controls() -> tuple[str, str, dict]:
         ("series", "1, 2, 3, 4, 5, 6, 7, 8, 9, 10"),
         ("window", 3),
     ):
-        ui.ensure(w(name), default)
+        settings.ensure(w(name), default)
     left, right = st.columns([3, 2])
     left.radio(
         "Data",
@@ -69,8 +70,8 @@ def hint(ds) -> str:
     return f"{ds.timesteps} numbers separated by commas, like 6, 7, 8."
 
 
-ui.render_task_page(
-    ui.TaskPage(
+render_task_page(
+    TaskPage(
         key=PAGE,
         title="Next number",
         intro="Seed 001 · an LSTM reads a window of numbers and predicts the next one. "

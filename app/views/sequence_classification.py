@@ -1,14 +1,15 @@
 """Sequence classification (seed 000): which pair — 1-1, 2-2 or 3-3 — hides in six steps?"""
 
-from app import cached, ui
+from app import cached
+from app.task_page import TaskPage, render_task_page
 
 
 def data_controls() -> tuple[str, str, dict]:
     return "sequence_classification", "sequence_classification", {}
 
 
-ui.render_task_page(
-    ui.TaskPage(
+render_task_page(
+    TaskPage(
         key="sequence_classification",
         title="Sequence classification",
         intro="Seed 000 · an LSTM reads six numbers one step at a time and names the class "

@@ -69,6 +69,18 @@ def train(at: AppTest, page: str, **settings) -> AppTest:
     at.run()
     at.button(key=f"b:{page}:train").click().run()
     assert not at.exception, at.exception
+    return finish_training(at, page)
+
+
+def finish_training(at: AppTest, page: str) -> AppTest:
+    """Wait for the page's training job (a worker process trains it), then rerun the page."""
+    from app import pool
+
+    run = at.session_state[f"run:{page}"] if f"run:{page}" in at.session_state else None
+    if run is not None:
+        pool.pool().wait(run.job, timeout=TIMEOUT)
+        at.run()
+        assert not at.exception, at.exception
     return at
 
 

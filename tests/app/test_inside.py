@@ -5,7 +5,15 @@ import base64
 import numpy as np
 
 from lstm_core import trace as tracer
-from tests.app.conftest import array, figure_titled, figures, open_page, texts, train
+from tests.app.conftest import (
+    array,
+    figure_titled,
+    figures,
+    finish_training,
+    open_page,
+    texts,
+    train,
+)
 
 SEQ = "sequence_classification"
 
@@ -33,6 +41,8 @@ def test_without_a_model_it_offers_to_train_the_tutorial_one():
     at.button(key="b:inside:train").click().run()
     assert not at.exception, at.exception
     run = at.session_state["run:hello"]
+    assert run.in_progress and any("is training" in i for i in texts(at.info))
+    finish_training(at, "hello")
     assert run.spec.units == 16 and len(run.history["loss"]) == 200
     assert figure_titled(at, "h ·")  # the page redrew with the new model
 

@@ -144,12 +144,9 @@ def test_config_rejects_absurd_settings(changes, message):
         training.TrainConfig(**changes)
 
 
-def test_warm_up_compiles_once_so_the_first_click_is_warm(seq):
+def test_warm_up_compiles_so_the_first_click_is_warm(seq):
     spec, cfg = models.ModelSpec(units=6, layers=2), training.TrainConfig(epochs=4, seed=3)
-    thread = training.warm_up_in_background(spec, seq, cfg)
-    assert thread is not None
-    thread.join(120)
-    assert training.warm_up_in_background(spec, seq, cfg) is None  # once per process
+    training.warm_up(spec, seq, cfg)
     model = models.build(spec, seq, seed=3)
     loop = training._compiled_loop(model, seq, cfg)
     traces, loops = loop._fn.experimental_get_tracing_count(), len(training._CACHE)
@@ -158,3 +155,47 @@ def test_warm_up_compiles_once_so_the_first_click_is_warm(seq):
     assert result.epochs_run == 4
     assert loop._fn.experimental_get_tracing_count() == traces
     assert len(training._CACHE) == loops
+
+
+def test_divergence_rule_compares_with_the_first_epoch():
+    assert training.exploded(2e6, 1.0) and not training.exploded(9e5, 1.0)
+    assert not training.exploded(5.0, 0.0)  # a perfect first epoch is no reference
+    assert training.exploded(11.0, 1.0, factor=10) and not training.exploded(9.0, 1.0, factor=10)
+
+
+def test_a_loss_above_the_limit_stops_as_diverged(seq, monkeypatch):
+    # A factor under 1 makes the first epoch itself "exploded": the stop is certain on any
+    # CPU, and what is checked is the path from the graph's decision to the message.
+    monkeypatch.setattr(training, "EXPLODE_FACTOR", 0.5)
+    model = models.build(models.ModelSpec(units=8), seq)
+    result = training.train(model, seq, training.TrainConfig(epochs=50))
+    assert result.stop_reason == "diverged" and result.epochs_run == 1
+    assert "the loss grew from" in result.message and "lower the learning rate" in result.message
+
+
+def test_snapshots_land_every_k_epochs_with_the_weights_of_that_epoch(seq):
+    spec, cfg = models.ModelSpec(units=8), training.TrainConfig(epochs=20, learning_rate=0.01)
+    snaps = []
+    model = models.build(spec, seq)
+    training.train(model, seq, cfg, snapshot_every=4, on_snapshot=lambda e, w: snaps.append((e, w)))
+    assert [epoch for epoch, _ in snaps] == [4, 8, 12, 16, 20]
+    for got, now in zip(snaps[-1][1], training.weights_of(model), strict=True):
+        np.testing.assert_array_equal(got, now)  # the last snapshot is the final model
+    # the epoch-8 snapshot is what 8 epochs of the same run give
+    eight = models.build(spec, seq)
+    training.train(eight, seq, dataclasses.replace(cfg, epochs=8))
+    for got, want in zip(snaps[1][1], training.weights_of(eight), strict=True):
+        np.testing.assert_allclose(got, want, atol=1e-6)
+
+
+def test_weights_move_between_models_of_one_architecture(seq):
+    spec = models.ModelSpec(units=8, dropout=0.2)
+    trained = models.build(spec, seq, seed=1)
+    training.train(trained, seq, training.TrainConfig(epochs=5))
+    copy = models.build(spec, seq, seed=2)
+    training.set_weights(copy, training.weights_of(trained))
+    np.testing.assert_allclose(copy(seq.x).numpy(), trained(seq.x).numpy(), atol=1e-6)
+    with pytest.raises(ValueError, match="another architecture"):
+        training.set_weights(
+            models.build(spec.replace(layers=2), seq), training.weights_of(trained)
+        )

@@ -1,15 +1,21 @@
-"""Pure helpers of app/ui.py: widget steps, the out-of-date diff, tables, time labels."""
+"""Pure helpers of the page blocks: widget steps, the out-of-date diff, tables, time labels."""
 
-from app import ui
+from app import settings, task_page, training_panel
 from app.state import Run
-from lstm_core import datasets, schema
+from lstm_core import datasets, predict, schema
+from lstm_core.jobs import Experiment, Job, Progress
 from lstm_core.lessons import LESSONS
 from lstm_core.training import TrainConfig
 
 
+def _run(lesson, options) -> Run:
+    job = Job(1, Experiment.of(lesson.dataset, options, lesson.spec, lesson.config), 4)
+    return Run("hello", "hello", lesson.spec, lesson.config, "hello", options, job)
+
+
 def test_learning_rate_steps_come_from_the_schema_bounds():
     p = schema.describe(TrainConfig, "learning_rate")
-    steps = ui.log_steps(p.lo, p.hi)
+    steps = schema.log_steps(p)
     assert steps[0] == p.lo and steps[-1] == p.hi
     assert 1e-3 in steps and 0.01 in steps  # every lesson's learning rate is selectable
     assert all(a < b for a, b in zip(steps, steps[1:], strict=False))
@@ -17,32 +23,36 @@ def test_learning_rate_steps_come_from_the_schema_bounds():
 
 def test_changed_settings_names_each_difference():
     lesson = LESSONS["hello"]
-    run = Run("hello", "hello", None, lesson.spec, lesson.config, "hello", {"text": "hello"})
+    run = _run(lesson, {"text": "hello"})
     spec = lesson.spec.replace(units=4, cell="gru")
     config = TrainConfig(epochs=9, learning_rate=0.01)
-    changes = ui.changed_settings(run, spec, config, {"text": "abc"})
+    changes = settings.changed_settings(run, spec, config, {"text": "abc"})
     assert "cell LSTM → GRU" in changes and "units 16 → 4" in changes
     assert "epochs 200 → 9" in changes and "text hello → abc" in changes
-    assert ui.changed_settings(run, lesson.spec, lesson.config, {"text": "hello"}) == []
+    assert settings.changed_settings(run, lesson.spec, lesson.config, {"text": "hello"}) == []
 
 
-def test_interrupted_run_is_settled_with_its_epoch():
-    lesson = LESSONS["hello"]
-    run = Run("hello", "hello", None, lesson.spec, lesson.config, "hello", {}, {"loss": [1, 2]})
-    ui.settle_interrupted(run)
-    assert run.stop_reason == "stopped" and not run.in_progress
-    assert run.message.startswith("Stopped at epoch 2 of 200")
+def test_progress_line_names_the_queue_the_compile_and_the_time_left():
+    def line(status, losses, position=0, left=None, stopping=False):
+        history = {"loss": losses}
+        progress = Progress(status, history, 200, position, left, "", "", stopping)
+        return training_panel.progress_text(progress)
+
+    assert line("queued", [], position=3).startswith("Queued — position 3")
+    assert line("running", []).startswith("Preparing")
+    assert line("running", [1.0] * 50, left=12.4) == "Epoch 50 of 200 · about 12 s left"
+    assert "keeping the 50 epochs" in line("running", [1.0] * 50, stopping=True)
 
 
 def test_tables_and_time_labels():
     ds = datasets.load("next_number", variant="wide", scaling="minmax")
-    table = ui.data_table(ds)
+    table = task_page.data_table(ds)
     assert list(table.columns) == ["x1", "x2", "x3", "y", "x scaled", "y scaled"]
-    assert ui.sample_input(ds, 10)[1] == ["20", "30", "40"]  # unscaled, as typed
-    assert ui.typed_input(ds, "25, 35, 45")[1] == ["25", "35", "45"]
+    assert predict.sample_input(ds, 10)[1] == ["20", "30", "40"]  # unscaled, as typed
+    assert predict.typed_input(ds, "25, 35, 45")[1] == ["25", "35", "45"]
     hello = datasets.load("hello")
-    assert ui.sample_input(hello, 0)[1] == list("hell")
-    assert ui.close_enough(9.2, 9) and not ui.close_enough(9.6, 9)
+    assert predict.sample_input(hello, 0)[1] == list("hell")
+    assert predict.close_enough(9.2, 9) and not predict.close_enough(9.6, 9)
 
 
 def test_clickable_cells_cover_each_cell_without_moving_the_axes():

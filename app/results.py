@@ -1,0 +1,157 @@
+"""What a trained model shows on a task page: predictions, its parameters, your own input.
+
+Tables and chart arguments only; the maths (encoding, decoding, the ±5 % rule) lives in
+``lstm_core``. Predictions and answers go through ``app.cached`` keyed on the weights.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app import cached, state
+from app.settings import ensure
+from app.state import Run
+from lstm_core import datasets, params, predict
+
+if TYPE_CHECKING:
+    from app.task_page import TaskPage
+
+INSIDE_PAGE = "views/inside.py"
+
+
+def predictions_figure(ds: datasets.Dataset, preds: np.ndarray) -> Any:
+    if ds.task == "regression":
+        decoded = [ds.decode(row) for row in preds]
+        return cached.figure(
+            "predictions_vs_targets", ds.targets(), decoded, predict.input_labels(ds)
+        )
+    if ds.task == "next_char":
+        steps = [f"{t + 1}: {ch} →" for t, ch in enumerate(ds.options["text"][:-1])]
+        return cached.figure(
+            "predictions_vs_targets", ds.y, preds, steps, task="next_char", class_names=ds.vocab
+        )
+    return cached.figure(
+        "predictions_vs_targets",
+        ds.y,
+        preds,
+        predict.input_labels(ds),
+        task="classification",
+        class_names=ds.class_names,
+    )
+
+
+def prediction_rows(ds: datasets.Dataset, preds: np.ndarray) -> pd.DataFrame:
+    """One row per sample (per step for next character): input, target, prediction, ✓/✗."""
+    rows = []
+    if ds.task == "next_char":
+        text = ds.options["text"]
+        for t, (ch, target) in enumerate(zip(text[:-1], text[1:], strict=True)):
+            guess = ds.decode(preds[0, t])
+            prob = float(np.max(preds[0, t]))
+            rows.append(
+                {"step": t + 1, "input": ch, "target": target, "prediction": guess,
+                 "probability": round(prob, 3), "": "✓" if guess == target else "✗"}
+            )  # fmt: skip
+        return pd.DataFrame(rows)
+    for label, target, row in zip(predict.input_labels(ds), ds.targets(), preds, strict=True):
+        guess = ds.decode(row)
+        if ds.task == "regression":
+            ok = predict.close_enough(guess, target)
+            rows.append(
+                {"input": label, "target": f"{target:g}", "prediction": f"{guess:.3f}",
+                 "error": f"{guess - target:+.3f}", "": "✓" if ok else "✗"}
+            )  # fmt: skip
+        else:
+            rows.append(
+                {"input": label, "target": target, "prediction": guess,
+                 "score": round(float(row[guess]), 3), "": "✓" if guess == target else "✗"}
+            )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def show_results(page: TaskPage, run: Run, ds: datasets.Dataset) -> None:
+    digest = cached.weights_digest(run.model)
+    preds = cached.predict(run.model, digest, ds.x)
+    st.subheader("Predictions on the training data")
+    left, right = st.columns([3, 2])
+    left.plotly_chart(predictions_figure(ds, preds))
+    right.dataframe(prediction_rows(ds, preds), hide_index=True, width="stretch")
+    if ds.task == "regression":
+        right.caption("✓ = within 5 % of the target.")
+    with right.expander("Parameters of this model"):
+        show_params(run.model)
+    st.subheader("Try your own input")
+    your_input(page, run, ds, digest)
+    if ds.task == "next_char":
+        generate_box(page, run, ds, digest)
+    if st.button("Look inside this model →", key=state.button(page.key, "inside")):
+        st.session_state[state.INSIDE_REQUEST] = page.key
+        st.switch_page(INSIDE_PAGE)
+
+
+def show_params(model) -> None:
+    rows = [dataclasses.asdict(row) for row in params.explain(model)]
+    table = pd.DataFrame(rows)[["name", "kind", "formula", "filled", "count"]]
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(
+        f"Total {int(table['count'].sum()):,} parameters. An LSTM has four gates, "
+        "each a Dense over [hₜ₋₁, xₜ]: 4·(units·(units + input_dim) + units)."
+    )
+
+
+def your_input(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) -> None:
+    left, right = st.columns([2, 3])
+    text = left.text_input("Your input", key=state.widget(page.key, "input"))
+    left.caption(page.input_hint(ds))
+    try:
+        answer = cached.answer(run.model, digest, ds, repr((ds.name, ds.options)), text)
+    except ValueError as exc:
+        left.error(str(exc))
+        return
+    if ds.task == "regression":
+        left.metric("Prediction", f"{answer.value:.3f}")
+        return
+    if ds.task == "next_char":
+        left.metric("Next character", repr(answer.next_char))
+        left.caption(f"At every step the model predicts: '{text}' → '{answer.value}'")
+        title = f"What comes after '{text}'?"
+    else:
+        left.metric("Prediction", f"class {answer.value}")
+        title = "Score of each class"
+    try:
+        right.plotly_chart(
+            cached.figure(
+                "probability_bars",
+                answer.probabilities,
+                answer.labels,
+                title=title,
+                axis_title="next character" if ds.task == "next_char" else "class",
+            )
+        )
+    except ValueError as exc:
+        right.info(f"No probability chart: {exc} (the output activation is not a probability).")
+
+
+def generate_box(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) -> None:
+    left, right = st.columns([1, 4], vertical_alignment="bottom")
+    n_key = state.widget(page.key, "generate_n")
+    ensure(n_key, 10)
+    left.number_input("Characters to generate", min_value=1, step=1, key=n_key)
+    prefix = st.session_state[state.widget(page.key, "input")]
+    if right.button("Generate", key=state.button(page.key, "generate")):
+        try:
+            text = predict.continue_text(run.model, ds, prefix, st.session_state[n_key])
+        except ValueError as exc:
+            st.error(str(exc))
+            return
+        st.session_state[state.generated_key(page.key)] = (digest, prefix, text)
+    generated = st.session_state.get(state.generated_key(page.key))
+    if generated is not None and generated[0] == digest:
+        _, prefix, text = generated
+        st.markdown(f"#### `{prefix}`**`{text[len(prefix) :]}`**")
+        st.caption("Each predicted character is fed back in to predict the next one.")

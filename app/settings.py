@@ -1,0 +1,157 @@
+"""The settings of a task page, all from the one schema: widgets, reading them, describing them.
+
+Every bound, label, step and help text comes from ``lstm_core.schema`` through
+``ModelSpec`` and ``TrainConfig``; this module only decides which widget shows a
+setting and keeps the widgets' values in session state (``app.state`` keys).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from app import state
+from app.state import Run
+from lstm_core import schema
+from lstm_core.lessons import LESSONS, Lesson
+from lstm_core.models import CELL_NAMES, ModelSpec
+from lstm_core.training import TrainConfig
+
+MODEL_FIELDS = ("cell", "units", "layers", "dropout", "recurrent_dropout", "activation")
+HEAD_FIELDS = ("dense_units", "head", "loss")
+TRAIN_FIELDS = ("epochs", "batch_size", "learning_rate", "seed")
+
+
+def ensure(key: str, default: Any) -> None:
+    """Give a widget its first value through session state (never both that and value=)."""
+    if key not in st.session_state:
+        st.session_state[key] = default
+
+
+def param_widget(
+    container: Any,
+    p: schema.Param,
+    key: str,
+    *,
+    options: list | None = None,
+    format_func: Callable[[Any], str] = str,
+    disabled: bool = False,
+) -> Any:
+    """The widget for one schema parameter: bounds, step, label and help come from ``p``."""
+    common = {"label": p.label, "key": key, "help": p.help or None, "disabled": disabled}
+    if p.choices is not None or options is not None:
+        choices = list(options if options is not None else p.choices)
+        return container.selectbox(options=choices, format_func=format_func, **common)
+    whole = isinstance(p.default, int) or (p.optional and isinstance(p.lo, int))
+    if whole and p.hi is not None and p.hi - p.lo <= 10:
+        return container.slider(min_value=int(p.lo), max_value=int(p.hi), step=1, **common)
+    if whole:
+        return container.number_input(
+            min_value=int(p.lo), max_value=int(p.hi), step=int(p.step or 1), **common
+        )
+    if not p.log:
+        return container.slider(
+            min_value=float(p.lo), max_value=float(p.hi), step=float(p.step), **common
+        )
+    steps = schema.log_steps(p)
+    if st.session_state.get(key) not in steps:  # a value set elsewhere stays selectable
+        steps = sorted({*steps, float(st.session_state[key])})
+    return container.select_slider(options=steps, format_func=lambda v: f"{v:g}", **common)
+
+
+def lesson_settings(lesson: Lesson) -> dict[str, Any]:
+    """Widget name -> value for every setting of a lesson (what "As in the tutorial" sets)."""
+    values = {name: getattr(lesson.spec, name) for name in MODEL_FIELDS + HEAD_FIELDS}
+    values.update({name: getattr(lesson.config, name) for name in TRAIN_FIELDS})
+    values["early_stopping"] = lesson.config.patience is not None
+    values["patience"] = lesson.config.patience or schema.describe(TrainConfig, "patience").on_value
+    return values
+
+
+def init_settings(page: str, lesson: Lesson) -> None:
+    for name, value in lesson_settings(lesson).items():
+        ensure(state.widget(page, name), value)
+
+
+def apply_lesson(page: str, lesson_key: str, data: dict[str, Any] | None = None) -> None:
+    """Callback: set every setting widget (and the given data widgets) to the lesson's values."""
+    lesson = LESSONS[lesson_key]
+    values = {**lesson_settings(lesson), "input": lesson.example_input, **(data or {})}
+    for name, value in values.items():
+        st.session_state[state.widget(page, name)] = value
+
+
+def settings_sidebar(page: str, cells: tuple[str, ...]) -> None:
+    """Model and training settings in the sidebar; every bound and label from the schema."""
+    bar = st.sidebar
+    w = lambda name: state.widget(page, name)  # noqa: E731
+    bar.subheader("Model")
+    param_widget(
+        bar,
+        schema.describe(ModelSpec, "cell"),
+        w("cell"),
+        options=list(cells),
+        format_func=lambda c: CELL_NAMES[c],
+    )
+    dense = st.session_state[w("cell")] == "dense"
+    for name in MODEL_FIELDS[1:]:
+        no_time = dense and name in ("dropout", "recurrent_dropout")
+        param_widget(bar, schema.describe(ModelSpec, name), w(name), disabled=no_time)
+    param_widget(bar, schema.describe(ModelSpec, "dense_units"), w("dense_units"))
+    with bar.expander("Output layer and loss"):
+        for name in ("head", "loss"):
+            param_widget(st, schema.describe(ModelSpec, name), w(name))
+    bar.subheader("Training")
+    for name in TRAIN_FIELDS:
+        param_widget(bar, schema.describe(TrainConfig, name), w(name))
+    patience = schema.describe(TrainConfig, "patience")
+    bar.toggle("Early stopping", key=w("early_stopping"), help=patience.help)
+    if st.session_state[w("early_stopping")]:
+        param_widget(bar, patience, w("patience"))
+
+
+def read_settings(page: str) -> tuple[ModelSpec, TrainConfig]:
+    """The widgets' values as a ModelSpec and a TrainConfig (ValueError if out of bounds)."""
+    value = lambda name: st.session_state[state.widget(page, name)]  # noqa: E731
+    spec = ModelSpec(**{name: value(name) for name in MODEL_FIELDS + HEAD_FIELDS})
+    patience = value("patience") if value("early_stopping") else None
+    config = TrainConfig(**{name: value(name) for name in TRAIN_FIELDS}, patience=patience)
+    return spec, config
+
+
+def describe_spec(spec: ModelSpec) -> str:
+    layers = f"{spec.layers} layers" if spec.layers > 1 else "1 layer"
+    text = f"{CELL_NAMES[spec.cell]} · {spec.units} units · {layers}"
+    if spec.dense_units:
+        text += f" · Dense({spec.dense_units})"
+    return text
+
+
+def describe_run(run: Run) -> str:
+    lr = f"lr {run.config.learning_rate:g}"
+    return f"{describe_spec(run.spec)} · {run.epochs_done} epochs · {lr}"
+
+
+def changed_settings(run: Run, spec: ModelSpec, config: TrainConfig, options: dict) -> list[str]:
+    """Human list of what differs between the run's settings and the current ones."""
+    changes = []
+    for old, new in ((run.spec, spec), (run.config, config)):
+        for p in schema.params(old):
+            before, after = getattr(old, p.name), getattr(new, p.name)
+            if before != after:
+                changes.append(f"{p.label.lower()} {_show(before)} → {_show(after)}")
+    for name in sorted(set(run.data_options) | set(options)):
+        before, after = run.data_options.get(name), options.get(name)
+        if before != after:
+            changes.append(f"{name.replace('_', ' ')} {_show(before)} → {_show(after)}")
+    return changes
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, str):
+        return CELL_NAMES.get(value, value)
+    return f"{value:g}" if isinstance(value, float) else str(value)

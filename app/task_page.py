@@ -1,0 +1,166 @@
+"""The task page: data, settings, Train with live curves, results, the Keras code.
+
+The three task pages (sequence classification, next number, hello) are one flow with
+small per-page parts (``TaskPage``): data controls, the data picture, the hint under
+the input box. ``render_task_page`` draws the rest, top to bottom as the user sees it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app import cached, pool, results, settings, state, training_panel
+from lstm_core import datasets
+from lstm_core.jobs import Experiment
+from lstm_core.lessons import LESSONS, Lesson, keras_code
+from lstm_core.models import ModelSpec
+from lstm_core.training import TrainConfig
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """What differs between the task pages; ``render_task_page`` does the rest."""
+
+    key: str  # page key, also the session slot of its model
+    title: str
+    intro: str
+    cells: tuple[str, ...]
+    # Draw the data widgets; return (lesson key, datasets.load name, options).
+    data_controls: Callable[[], tuple[str, str, dict]]
+    # Data widget name -> value that "As in the tutorial" restores.
+    tutorial_data: Callable[[Lesson], dict[str, Any]]
+    data_picture: Callable[[datasets.Dataset], Any]
+    input_hint: Callable[[datasets.Dataset], str]
+
+
+def render_task_page(page: TaskPage) -> None:
+    st.title(page.title)
+    st.caption(page.intro)
+    lesson_key, dataset, options = page.data_controls()
+    lesson = LESSONS[lesson_key]
+    settings.init_settings(page.key, lesson)
+    settings.ensure(state.widget(page.key, "input"), lesson.example_input)
+    settings.settings_sidebar(page.key, page.cells)
+    st.sidebar.button(
+        "↺ As in the tutorial",
+        key=state.button(page.key, "tutorial"),
+        on_click=settings.apply_lesson,
+        args=(page.key, lesson_key, page.tutorial_data(lesson)),
+        help=f"Restore the settings of seed {lesson.seed_file}: {lesson.title}.",
+        width="stretch",
+    )
+    spec = config = ds = None
+    try:
+        spec, config = settings.read_settings(page.key)
+    except ValueError as exc:
+        st.sidebar.error(str(exc))
+    try:
+        ds = cached.load_dataset(dataset, **options)
+    except ValueError as exc:
+        st.error(str(exc))
+    if ds is not None:
+        show_data(page, ds)
+    ready = ds is not None and spec is not None and config is not None
+    run = train_section(page, lesson_key, dataset, options, spec, config, ready)
+    if run is not None and run.model is not None:
+        if ready:
+            changes = settings.changed_settings(run, spec, config, options)
+            training_panel.out_of_date(run, changes)
+        results.show_results(page, run, cached.load_dataset(run.dataset, **run.data_options))
+    if ready:
+        show_code(lesson, spec, config, ds)
+    pool.pool().warm(Experiment.of(lesson.dataset, lesson.dataset_options, lesson.spec,
+                                   lesson.config))  # fmt: skip
+
+
+def train_section(
+    page: TaskPage,
+    lesson: str,
+    dataset: str,
+    options: dict,
+    spec: ModelSpec | None,
+    config: TrainConfig | None,
+    ready: bool,
+):
+    """Train button, then the live panel while the job runs or the finished curves."""
+    clicked = st.columns([1, 5])[0].button(
+        "▶ Train",
+        key=state.button(page.key, "train"),
+        type="primary",
+        disabled=not ready,
+        width="stretch",
+        help="Build a fresh model with these settings and train it." if ready else None,
+    )
+    if clicked and ready:
+        try:
+            training_panel.submit(page.key, lesson, dataset, options, spec, config)
+        except ValueError as exc:
+            st.error(str(exc))  # the previous run, if any, stays as it was
+    run = state.get_run(st.session_state, page.key)
+    training_panel.settle(run)
+    if run is None:
+        st.caption("Press Train: the loss curve grows epoch by epoch; Stop keeps what was learnt.")
+    elif run.in_progress:
+        training_panel.live_panel(page.key)
+    else:
+        training_panel.finished_chart(run)
+        training_panel.show_status(run)
+    return run
+
+
+def show_data(page: TaskPage, ds: datasets.Dataset) -> None:
+    left, right = st.columns([2, 3])
+    left.markdown(f"**Data** — {ds.description}")
+    if ds.task == "regression":
+        left.caption(scaler_note(ds))
+    left.dataframe(data_table(ds), hide_index=True, width="stretch")
+    right.plotly_chart(page.data_picture(ds))
+
+
+def show_code(lesson: Lesson, spec: ModelSpec, config: TrainConfig, ds: datasets.Dataset) -> None:
+    with st.expander("Keras code: the tutorial and your settings"):
+        left, right = st.columns(2)
+        left.markdown(f"**Tutorial (seed {lesson.seed_file})** — {lesson.expected}")
+        left.code(lesson.tutorial_code, language="python")
+        right.markdown("**Your settings**")
+        right.code(keras_code(spec, config, ds), language="python")
+
+
+def data_table(ds: datasets.Dataset) -> pd.DataFrame:
+    """The training data as a person reads it: one row per sample (per step for text)."""
+    if ds.task == "next_char":
+        text = ds.options["text"]
+        return pd.DataFrame(
+            {
+                "step": range(1, len(text)),
+                "input": list(text[:-1]),
+                "one-hot input": [str(row.astype(int).tolist()) for row in ds.x[0]],
+                "target (next)": list(text[1:]),
+            }
+        )
+    prefix = "t" if ds.task == "classification" else "x"
+    columns = [f"{prefix}{t + 1}" for t in range(ds.timesteps)]
+    table = pd.DataFrame(ds.raw_x, columns=columns)
+    table["class" if ds.task == "classification" else "y"] = ds.targets()
+    if ds.scaler is not None:
+        table["x scaled"] = [", ".join(f"{v:.2f}" for v in row) for row in ds.x[..., 0]]
+        table["y scaled"] = [f"{float(v):.2f}" for v in ds.y.reshape(-1)]
+    return table
+
+
+def scaler_note(ds: datasets.Dataset) -> str:
+    """One sentence on how the data was scaled (fitted on the training windows only)."""
+    sc = ds.scaler
+    if sc is None:
+        return "No scaling: the network sees the raw numbers."
+    how = {"minmax": "min-max: (v − min) / (max − min)", "standard": "(v − mean) / std"}[sc.kind]
+    return (
+        f"Scaled with {how}, fitted on the training windows only "
+        f"(offset {sc.offset:g}, scale {sc.scale:.4g}); your inputs are scaled the same way "
+        "and predictions scaled back."
+    )

@@ -1,0 +1,143 @@
+"""The job pool without Streamlit: workers, progress, Stop, the queue, sharing, cancelling."""
+
+import time
+
+import numpy as np
+import pytest
+
+from lstm_core import datasets, jobs, models, training
+from lstm_core.jobs import Experiment, JobPool
+from lstm_core.models import ModelSpec
+from lstm_core.training import TrainConfig
+
+SEQ = "sequence_classification"
+
+
+def experiment(epochs=30, seed=0, **spec) -> Experiment:
+    spec = {"units": 8, **spec}
+    return Experiment.of(SEQ, {}, ModelSpec(**spec), TrainConfig(epochs=epochs, seed=seed))
+
+
+def wait_until(condition, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="module")
+def pool():
+    pool = JobPool(workers=1)  # one worker: the queue order is deterministic
+    yield pool
+    pool.close()
+
+
+def test_a_job_trains_in_a_worker_exactly_as_in_this_process(pool):
+    exp = experiment(epochs=30, seed=4)
+    job = pool.wait(pool.submit(exp, "a"))
+    assert job.stop_reason == "completed" and job.epochs_done == 30
+    ds = datasets.load(SEQ)
+    here = models.build(exp.spec, ds, seed=4)
+    result = training.train(here, ds, exp.config)
+    np.testing.assert_allclose(job.history["loss"], result.history["loss"], rtol=1e-5)
+    np.testing.assert_allclose(job.history["accuracy"], result.history["accuracy"], atol=1e-6)
+    mine = models.build(exp.spec, ds, seed=4)
+    training.set_weights(mine, job.weights)
+    np.testing.assert_allclose(mine(ds.x).numpy(), here(ds.x).numpy(), atol=1e-5)
+
+
+def test_identical_experiments_train_once_and_others_do_not_share(pool):
+    exp = experiment(epochs=20, seed=7)
+    first, second = pool.submit(exp, "a"), pool.submit(exp, "b")
+    assert first is second and first.owners == {"a", "b"}
+    pool.wait(first)
+    assert pool.submit(exp, "c") is first  # recently finished: attached, not retrained
+    other = pool.wait(pool.submit(experiment(epochs=20, seed=8), "a"))
+    assert other is not first and other.history["loss"] != first.history["loss"]
+
+
+def test_queue_positions_and_first_come_first_served(pool):
+    long = pool.submit(experiment(epochs=5000, seed=11), "a")
+    wait_until(lambda: long.status == "running")
+    second = pool.submit(experiment(epochs=10, seed=12), "b")
+    third = pool.submit(experiment(epochs=10, seed=13), "c")
+    assert pool.progress(second).queue_position == 1
+    assert pool.progress(third).queue_position == 2
+    assert pool.counts() == {"queued": 2, "running": 1, "workers": 1}
+    pool.stop(long, "a")
+    pool.wait(third)
+    assert second.started < third.started and second.finished <= third.started
+    assert second.stop_reason == third.stop_reason == "completed"
+
+
+def test_stop_ends_within_a_chunk_and_keeps_every_epoch_trained(pool):
+    job = pool.submit(experiment(epochs=5000, seed=21), "a")
+    wait_until(lambda: job.epochs_done > 0)
+    assert pool.progress(job).seconds_left is not None
+    pool.stop(job, "a")
+    assert pool.progress(job).stopping
+    pool.wait(job, timeout=5)
+    assert job.stop_reason == "stopped" and 0 < job.epochs_done < 5000
+    assert len(job.history["accuracy"]) == job.epochs_done
+    assert job.weights is not None  # the model trained so far is kept
+
+
+def test_stop_by_one_of_two_owners_leaves_the_other_training(pool):
+    job = pool.submit(experiment(epochs=3000, seed=31), "a")
+    pool.submit(experiment(epochs=3000, seed=31), "b")
+    wait_until(lambda: len(job.snapshots) >= 2)
+    kept = pool.stop(job, "a")
+    assert kept is not job and kept.done and kept.stop_reason == "stopped"
+    epoch, weights = kept.snapshots[-1]
+    assert kept.epochs_done == epoch and kept.weights is weights  # curve and model agree
+    assert not job.done and job.owners == {"b"}
+    assert pool.stop(job, "b") is job
+    pool.wait(job, timeout=5)
+    assert job.stop_reason == "stopped"
+
+
+def test_released_sessions_cancel_their_queued_and_running_jobs(pool):
+    running = pool.submit(experiment(epochs=5000, seed=41), "gone")
+    wait_until(lambda: running.status == "running")
+    queued = pool.submit(experiment(epochs=10, seed=42), "gone")
+    pool.release("gone")
+    assert queued.done and queued.stop_reason == "cancelled" and queued.epochs_done == 0
+    pool.wait(running, timeout=5)
+    assert running.stop_reason == "cancelled" and running.weights is None
+
+
+def test_a_session_that_stops_existing_loses_its_job(pool, monkeypatch):
+    monkeypatch.setattr(jobs, "OWNER_GRACE_SECONDS", 0.0)
+    monkeypatch.setattr(jobs, "OWNER_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(pool, "owner_alive", lambda owner: owner != "closed-tab")
+    job = pool.submit(experiment(epochs=5000, seed=51), "closed-tab")
+    pool.wait(job, timeout=30)
+    assert job.stop_reason == "cancelled"
+
+
+def test_snapshots_keep_at_most_fifty_copies_of_the_weights(pool):
+    job = pool.wait(pool.submit(experiment(epochs=200, seed=61), "a"))
+    epochs = [epoch for epoch, _ in job.snapshots]
+    assert epochs == list(range(4, 201, 4))  # k = 4: 50 snapshots
+    for got, final in zip(job.snapshots[-1][1], job.weights, strict=True):
+        np.testing.assert_array_equal(got, final)
+
+
+def test_a_failing_job_reports_a_sentence_and_the_worker_lives_on(pool):
+    bad = Experiment.of("next_number", {"series": "1, 2", "window_size": 3}, ModelSpec(),
+                        TrainConfig(epochs=5))  # fmt: skip
+    job = pool.wait(pool.submit(bad, "a"))
+    assert job.stop_reason == "error" and "needs a series of at least" in job.message
+    assert pool.wait(pool.submit(experiment(epochs=5, seed=71), "a")).stop_reason == "completed"
+
+
+def test_a_worker_past_its_memory_limit_is_replaced_and_training_goes_on():
+    pool = JobPool(workers=1, recycle_mb=1)  # every worker is "too big" after one job
+    try:
+        first_pid = pool.worker_pids()[0]
+        assert pool.wait(pool.submit(experiment(epochs=5), "a")).stop_reason == "completed"
+        wait_until(lambda: pool.recycled >= 1)
+        assert pool.worker_pids()[0] != first_pid
+        assert pool.wait(pool.submit(experiment(epochs=5, seed=1), "a")).epochs_done == 5
+    finally:
+        pool.close()
