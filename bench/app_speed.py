@@ -4,9 +4,12 @@
 - first task page ready (TensorFlow imported on demand, script finished);
 - a control change -> rerun finished, server time only (AppTest, no training;
   goal <= 100 ms), median of repeats;
-- seed-000 Train click -> curve complete and predictions shown, first click (compiles)
-  and second click (same settings), against plain ``model.fit`` of the same lesson
-  measured in this run.
+- seed-000 Train click -> first live curve point on screen, and -> curve complete and
+  predictions shown: first click (compiles), the same settings again (the finished job
+  is shared), another seed (the compiled loop is reused), against plain ``model.fit``
+  of the same lesson measured in this run;
+- 10 identical jobs submitted at once -> all done (wall time; they train once), against
+  the same 10 trained one by one in this process.
 
 Usage: python bench/app_speed.py [--repeats 10]
 """
@@ -20,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +45,8 @@ def rerun_seconds(repeats: int) -> dict[str, list[float]]:
     from streamlit.runtime.scriptrunner import script_runner
     from streamlit.testing.v1 import AppTest
 
+    from app import pool
+
     spans: list[float] = []
     original = script_runner.ScriptRunner._run_script
 
@@ -58,6 +64,8 @@ def rerun_seconds(repeats: int) -> dict[str, list[float]]:
     for stage in ("untrained page", "trained page"):
         if stage == "trained page":
             next(b for b in at.button if "Train" in b.label).click().run(timeout=300)
+            pool.pool().wait(at.session_state["run:sequence_classification"].job, timeout=300)
+            at.run(timeout=120)  # the job is done: the page shows the trained model
         units = next(w for w in at.number_input if "Units" in (w.label or ""))
         spans.clear()
         for i in range(repeats):
@@ -100,26 +108,45 @@ def browser_timings() -> dict[str, float]:
             page.goto(f"{url}/sequence_classification")
             wait_idle(page)
             out["first task page ready"] = time.perf_counter() - tic
-            for name in ("seed-000 Train click -> curve complete (1st, at once)",
-                         "seed-000 Train click -> curve complete (2nd)"):  # fmt: skip
-                out[name] = train_click(page)
+            first_point, complete = train_click(page, live=True)
+            out["seed-000 Train click -> first live curve point (1st)"] = first_point
+            out["seed-000 Train click -> curve complete (1st, at once)"] = complete
+            out["seed-000 Train click -> curve complete (same settings)"] = train_click(page)
+            set_number(page, "Seed", 7)
+            first_point, complete = train_click(page, live=True)
+            out["seed-000 Train click -> first live curve point (new seed)"] = first_point
+            out["seed-000 Train click -> curve complete (new seed)"] = complete
             out["Stop click -> 'Stopped at epoch k' shown"] = stop_latency(page)
             page.goto(f"{url}/next_number")
             wait_idle(page)
             time.sleep(5)  # a student reads the page; the lesson's loop compiles meanwhile
-            out["seed-001 Train click -> curve complete (1st, after 5 s)"] = train_click(page)
+            out["seed-001 Train click -> curve complete (1st, after 5 s)"] = train_click(page)[1]
         finally:
             proc.terminate()
             browser.close()
     return out
 
 
-def train_click(page) -> float:
-    """Seconds from a click on Train until the curve is complete and predictions show."""
+def set_number(page, label: str, value: int) -> None:
+    box = page.get_by_role("spinbutton", name=label, exact=True)
+    box.fill(str(value))
+    box.press("Enter")
+    wait_idle(page)
+
+
+def train_click(page, live: bool = False) -> tuple[float, float]:
+    """Seconds from a click on Train until the live curve's first point (``live``) and
+    until the curve is complete and predictions show."""
     done = page.get_by_text(re.compile(r"Trained \d+ epochs in"))
     before = done.first.inner_text() if done.count() else ""
     tic = time.perf_counter()
     page.get_by_role("button", name=re.compile("Train")).click()
+    first_point = float("nan")
+    if live:
+        page.locator(".js-plotly-plot").filter(
+            has_text=re.compile(r"epoch [1-9]\d*/")
+        ).first.wait_for(timeout=120_000)
+        first_point = time.perf_counter() - tic
     page.wait_for_function(  # the run's closing line, new for this click
         """(before) => [...document.querySelectorAll('[data-testid="stMain"] *')].some(
                (e) => e.children.length === 0 && /Trained \\d+ epochs in/.test(e.textContent)
@@ -128,7 +155,7 @@ def train_click(page) -> float:
         timeout=120_000,
     )
     page.get_by_text("Predictions on the training data").wait_for()
-    return time.perf_counter() - tic
+    return first_point, time.perf_counter() - tic
 
 
 def stop_latency(page) -> float:
@@ -146,12 +173,43 @@ def stop_latency(page) -> float:
     return time.perf_counter() - tic
 
 
+def identical_jobs(n: int = 10) -> tuple[float, float]:
+    """Wall time of n identical seed-000 jobs submitted at once (shared), and of the same
+    n trainings one by one in this process (the compiled loop warm in both)."""
+    from lstm_core import datasets, jobs, models, training
+    from lstm_core.lessons import LESSONS
+
+    lesson = LESSONS["sequence_classification"]
+    ds = datasets.load(lesson.dataset)
+    pool = jobs.JobPool()
+    try:
+        warm = jobs.Experiment.of(lesson.dataset, {}, lesson.spec, lesson.config)
+        pool.wait(pool.submit(warm, "warm-up"), timeout=300)
+        experiment = jobs.Experiment.of(
+            lesson.dataset, {}, lesson.spec, replace(lesson.config, seed=123)
+        )
+        tic = time.perf_counter()
+        submitted = [pool.submit(experiment, f"student-{i}") for i in range(n)]
+        for job in submitted:
+            pool.wait(job, timeout=300)
+        shared = time.perf_counter() - tic
+    finally:
+        pool.close()
+    training.train(models.build(lesson.spec, ds), ds, lesson.config)  # compile here too
+    tic = time.perf_counter()
+    for _ in range(n):
+        model = models.build(lesson.spec, ds, seed=123)
+        training.train(model, ds, replace(lesson.config, seed=123))
+    return shared, time.perf_counter() - tic
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=10)
     args = parser.parse_args()
     reruns = rerun_seconds(args.repeats)
     timings = browser_timings()
+    shared, one_by_one = identical_jobs()
     fit = keras_fit_seconds()
     print("\n== LSTM Explorer: app speed ==")
     for stage, times in reruns.items():
@@ -160,8 +218,10 @@ def main() -> None:
               f"{rerun * 1000:.0f} ms = {rerun / 0.1:.2f}x the 100 ms goal")  # fmt: skip
     for name, seconds in timings.items():
         print(f"{name:<56} {seconds:6.2f} s")
+    print(f"10 identical jobs at once -> all done: {shared:.2f} s; the same 10 one by one: "
+          f"{one_by_one:.2f} s ({one_by_one / shared:.1f}x)")  # fmt: skip
     for name, seconds in timings.items():
-        if "seed-000" in name:
+        if "seed-000" in name and "complete" in name:
             print(f"{name:<56} vs plain model.fit {fit:.2f} s: {fit / seconds:.1f}x faster")
 
 

@@ -23,10 +23,8 @@ import math
 import multiprocessing as mp
 import os
 import queue
-import sys
 import threading
 import time
-import types
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +35,7 @@ import numpy as np
 from lstm_core import datasets
 from lstm_core.models import ModelSpec
 from lstm_core.training import TrainConfig
+from lstm_core.workers import Worker, rss_mb  # noqa: F401 - rss_mb: part of the API
 
 log = logging.getLogger(__name__)
 
@@ -185,10 +184,11 @@ class JobPool:
         self._live: dict[Experiment, Job] = {}  # queued and running, by experiment
         self._finished: OrderedDict[Experiment, Job] = OrderedDict()
         self._warm: deque[Experiment] = deque()
+        self._presets: list[Experiment] = []  # every warm request, re-warmed after a recycle
         self._missing: dict[str, float] = {}  # owner -> first seen missing
         self._closed = False
         self.recycled = 0  # workers replaced so far (for benchmarks and tests)
-        self._workers = [_Worker(slot, self._ctx, self._results) for slot in range(self.size)]
+        self._workers = [Worker(slot, self._ctx, self._results) for slot in range(self.size)]
         self._reader = threading.Thread(target=self._read_loop, name="job-pool", daemon=True)
         self._reader.start()
 
@@ -246,10 +246,17 @@ class JobPool:
     def warm(self, experiment: Experiment) -> None:
         """Compile ``experiment``'s loop in an idle worker, so a first click finds it ready."""
         with self._lock:
-            known = any(experiment.architecture in w.archs for w in self._workers)
-            if not known and experiment not in self._warm:
-                self._warm.append(experiment)
-                self._dispatch()
+            if experiment not in self._presets:
+                self._presets.append(experiment)
+            self._queue_warm(experiment)
+            self._dispatch()
+
+    def _queue_warm(self, experiment: Experiment) -> None:
+        arch = experiment.architecture
+        known = any(arch in w.archs or (w.warming and w.warming.architecture == arch)
+                    for w in self._workers)  # fmt: skip
+        if not known and experiment not in self._warm:
+            self._warm.append(experiment)
 
     def wait(self, job: Job, timeout: float = 120.0) -> Job:
         """Block until ``job`` is done (for scripts and tests); TimeoutError otherwise."""
@@ -353,6 +360,8 @@ class JobPool:
         worker = self._workers[slot]
         if kind == "ready":
             worker.ready, worker.rss_mb = True, body[0]
+            for experiment in self._presets:  # a new worker: lessons the others lost
+                self._queue_warm(experiment)
         elif kind == "epochs" and worker.job is not None:
             for logs in body[0]:
                 for name, value in logs.items():
@@ -374,7 +383,7 @@ class JobPool:
             self._finish(job, reason, text, weights, seconds)
             self._maybe_recycle(worker)
 
-    def _maybe_recycle(self, worker: _Worker) -> None:
+    def _maybe_recycle(self, worker: Worker) -> None:
         if worker.rss_mb > self.recycle_mb and not self._closed:
             log.info("worker %d at %.0f MB: replaced", worker.slot, worker.rss_mb)
             worker.restart()
@@ -410,140 +419,3 @@ class JobPool:
                 job.owners -= gone
                 if not job.owners:
                     self._cancel(job, "cancelled", "Cancelled: the session ended.")
-
-
-class _Worker:
-    """The pool's handle on one worker process."""
-
-    def __init__(self, slot: int, ctx, results):
-        self.slot, self.ctx, self.results = slot, ctx, results
-        self.started, self.failures = False, 0
-        self.restart()
-
-    def restart(self) -> None:
-        if self.started:
-            self.exit()
-            old = self.process
-            threading.Thread(target=old.join, args=(30,), daemon=True).start()
-        self.tasks = self.ctx.Queue()
-        self.stop_value = self.ctx.Value("q", 0, lock=False)
-        self.job: Job | None = None
-        self.warming: Experiment | None = None
-        self.archs: set = set()
-        self.ready, self.rss_mb = False, 0.0
-        self.process = self.ctx.Process(
-            target=worker_main,
-            args=(self.slot, self.tasks, self.results, self.stop_value),
-            name=f"lstm-worker-{self.slot}",
-            daemon=True,
-        )
-        with _main_module_hidden():
-            self.process.start()
-        self.started = True
-
-    def start_job(self, job: Job) -> None:
-        self.job = job
-        self.tasks.put(("train", job.id, job.experiment, job.snapshot_every))
-
-    def start_warm(self, experiment: Experiment) -> None:
-        self.warming = experiment
-        self.tasks.put(("warm", experiment))
-
-    def exit(self) -> None:
-        try:
-            self.tasks.put(("exit",))
-        except (OSError, ValueError):
-            pass
-
-    def join(self) -> None:
-        self.process.join(10)
-        if self.process.is_alive():
-            self.process.kill()
-
-
-# ---------------------------------------------------------------------------
-# The worker process
-# ---------------------------------------------------------------------------
-
-
-class _main_module_hidden:  # noqa: N801 - used as a ``with`` statement
-    """Start a worker without the parent's ``__main__``.
-
-    A spawned process re-imports its parent's ``__main__``; under Streamlit that is the
-    page script being run, which must not run again inside a worker.
-    """
-
-    def __enter__(self):
-        self.main = sys.modules.get("__main__")
-        sys.modules["__main__"] = types.ModuleType("__main__")
-
-    def __exit__(self, *exc):
-        sys.modules["__main__"] = self.main
-
-
-def rss_mb() -> float:
-    """This process's resident memory in MB (Linux)."""
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except OSError:
-        return 0.0
-
-
-def worker_main(slot: int, tasks, results, stop_value) -> None:
-    """Loop of a worker process: train the jobs it is given, report back through ``results``."""
-    from lstm_core import models, training  # TensorFlow loads here, once per worker
-
-    models.build(ModelSpec(units=1), datasets.load("sequence_classification"))
-    results.put(("ready", slot, rss_mb()))
-    while True:
-        task = tasks.get()
-        if task[0] == "exit":
-            return
-        if task[0] == "warm":
-            experiment = task[1]
-            try:
-                training.warm_up(experiment.spec, experiment.load(), experiment.config)
-            except Exception as exc:  # noqa: BLE001 - a warm-up is optional
-                log.warning("warm-up of %s failed: %s", experiment, exc)
-            results.put(("warmed", slot, experiment.architecture, rss_mb()))
-            continue
-        _, job_id, experiment, every = task
-        reason, text, seconds, weights = _train(slot, job_id, experiment, every, results,
-                                                stop_value)  # fmt: skip
-        results.put(("done", slot, reason, text, seconds, weights, rss_mb()))
-
-
-def _train(slot, job_id, experiment: Experiment, every: int, results, stop_value):
-    """Train one job; returns (stop reason, message, seconds, final weights or None)."""
-    from lstm_core import models, training
-
-    buffer: list[dict] = []
-
-    def flush() -> None:
-        if buffer:
-            results.put(("epochs", slot, list(buffer)))
-            buffer.clear()
-
-    def should_stop() -> bool:
-        flush()
-        return stop_value.value == job_id
-
-    def on_snapshot(epoch: int, weights: list) -> None:
-        flush()
-        results.put(("snapshot", slot, epoch, weights))
-
-    try:
-        ds = experiment.load()
-        model = models.build(experiment.spec, ds, seed=experiment.config.seed)
-        result = training.train(model, ds, experiment.config, lambda e, logs: buffer.append(logs),
-                                should_stop, every, on_snapshot)  # fmt: skip
-    except ValueError as exc:
-        flush()
-        return "error", str(exc), 0.0, None
-    except Exception as exc:  # noqa: BLE001 - reported to the page, the worker lives on
-        log.exception("job %d failed", job_id)
-        flush()
-        return "error", f"Training failed: {exc}", 0.0, None
-    flush()
-    return result.stop_reason, result.message, result.seconds, training.weights_of(model)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
+
+from tests.browser.app_page import assert_no_exception, new_seed, set_number, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -16,33 +17,6 @@ PAGES = {
     "hello": "Hello",
     "inside": "Inside the cell",
 }
-
-
-def wait_idle(page, timeout: float = 120) -> None:
-    """Wait until Streamlit's script has finished (no status widget, no skeleton) a moment."""
-    deadline, quiet_since = time.monotonic() + timeout, None
-    page.wait_for_selector('[data-testid="stMain"]', timeout=timeout * 1000)
-    while time.monotonic() < deadline:
-        running = page.evaluate(
-            """() => {
-                const s = document.querySelector('[data-testid="stStatusWidget"]');
-                const busy = !!s && s.offsetParent !== null && s.innerText.trim() !== "";
-                return busy || !!document.querySelector('[data-testid="stSkeleton"]');
-            }"""
-        )
-        if running:
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > 0.8:
-            return
-        time.sleep(0.1)
-    raise AssertionError("the app kept running past the timeout")
-
-
-def assert_no_exception(page) -> None:
-    errors = page.locator('[data-testid="stException"]')
-    assert errors.count() == 0, errors.first.inner_text()
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -58,10 +32,8 @@ def test_every_page_opens_without_exception(page, server_url, path):
 def test_train_live_stop_ask_and_look_inside(page, server_url):
     page.goto(f"{server_url}/sequence_classification")
     wait_idle(page)
-    epochs = page.get_by_label("Epochs")
-    epochs.fill("5000")  # long enough to watch it grow and to press Stop
-    epochs.press("Enter")
-    wait_idle(page)
+    set_number(page, "Seed", new_seed())  # a run of its own, not shared with another test
+    set_number(page, "Epochs", 5000)  # long enough to watch it grow and to press Stop
     page.get_by_role("button", name=re.compile("Train")).click()
     main = page.get_by_test_id("stMainBlockContainer")
     stop = main.get_by_role("button", name=re.compile("■ Stop"))

@@ -1,5 +1,6 @@
 """The job pool without Streamlit: workers, progress, Stop, the queue, sharing, cancelling."""
 
+import os
 import time
 
 import numpy as np
@@ -141,3 +142,56 @@ def test_a_worker_past_its_memory_limit_is_replaced_and_training_goes_on():
         assert pool.wait(pool.submit(experiment(epochs=5, seed=1), "a")).epochs_done == 5
     finally:
         pool.close()
+
+
+MEMORY_SCRIPT = """
+import gc, json
+from lstm_core import datasets, jobs, models, training
+from lstm_core.models import ModelSpec
+from lstm_core.training import TrainConfig
+
+def rss():
+    gc.collect()
+    return jobs.rss_mb()
+
+if __name__ == "__main__":
+    ds = datasets.load("sequence_classification")
+    pool = jobs.JobPool(workers=1, recycle_mb=float("inf"))
+    spec = ModelSpec(units=8)
+    run = lambda spec: jobs.Experiment.of(ds.name, {}, spec, TrainConfig(epochs=5))
+    first = pool.wait(pool.submit(run(spec), "s"))
+    training.set_weights(models.build(spec, ds), first.weights)
+    pool.recycle_mb = pool._workers[0].rss_mb + 60  # replaced after a few new architectures
+    start, biggest = rss(), 0.0
+    for i in range(10):
+        spec = ModelSpec(cell=("lstm", "gru")[i % 2], units=20 + i, layers=1 + i % 2)
+        job = pool.wait(pool.submit(run(spec), "s"))
+        model = models.build(spec, ds)  # the session's own model, as the page builds it
+        training.set_weights(model, job.weights)
+        biggest = max(biggest, max(w.rss_mb for w in pool._workers))
+    print(json.dumps({"server": rss() - start, "limit": pool.recycle_mb,
+                      "biggest": biggest, "recycled": pool.recycled}))
+    pool.close()
+"""
+
+
+def test_new_architectures_cost_the_server_nothing_and_workers_are_bounded(tmp_path):
+    # Trained in this process, 10 new architectures keep ~10-25 MB each for good (XLA's
+    # compilation cache never evicts). Through the pool the server must stay flat and
+    # every worker below its limit plus one architecture's worth.
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "memory.py"
+    script.write_text(MEMORY_SCRIPT)
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    out = subprocess.run([sys.executable, str(script)], cwd=root, capture_output=True,
+                         text=True, timeout=600, env=env)  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    assert figures["server"] < 40, figures  # in-process training: +100-250 MB here
+    assert figures["recycled"] >= 1, figures
+    assert figures["biggest"] < figures["limit"] + 80, figures

@@ -1,0 +1,157 @@
+"""The worker processes of the job pool: how one is started, replaced, and what it runs.
+
+A worker is a spawned process that imports TensorFlow once, then trains the jobs it is
+sent (``worker_main``) and reports back through the pool's result queue: each chunk's
+epochs, every k-th epoch's weights, and the end with the final weights and its RSS. The
+pool replaces a worker whose RSS passed its limit; XLA's compiled loops go with it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import types
+
+from lstm_core import datasets
+from lstm_core.models import ModelSpec
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    """The pool's handle on one worker process."""
+
+    def __init__(self, slot: int, ctx, results):
+        self.slot, self.ctx, self.results = slot, ctx, results
+        self.started, self.failures = False, 0
+        self.restart()
+
+    def restart(self) -> None:
+        if self.started:
+            self.exit()
+            old = self.process
+            threading.Thread(target=old.join, args=(30,), daemon=True).start()
+        self.tasks = self.ctx.Queue()
+        self.stop_value = self.ctx.Value("q", 0, lock=False)
+        self.job = None  # the jobs.Job being trained
+        self.warming = None  # the jobs.Experiment being compiled
+        self.archs: set = set()
+        self.ready, self.rss_mb = False, 0.0
+        self.process = self.ctx.Process(
+            target=worker_main,
+            args=(self.slot, self.tasks, self.results, self.stop_value),
+            name=f"lstm-worker-{self.slot}",
+            daemon=True,
+        )
+        with _main_module_hidden():
+            self.process.start()
+        self.started = True
+
+    def start_job(self, job) -> None:
+        self.job = job
+        self.tasks.put(("train", job.id, job.experiment, job.snapshot_every))
+
+    def start_warm(self, experiment) -> None:
+        self.warming = experiment
+        self.tasks.put(("warm", experiment))
+
+    def exit(self) -> None:
+        try:
+            self.tasks.put(("exit",))
+        except (OSError, ValueError):
+            pass
+
+    def join(self) -> None:
+        self.process.join(10)
+        if self.process.is_alive():
+            self.process.kill()
+
+
+# ---------------------------------------------------------------------------
+# The worker process
+# ---------------------------------------------------------------------------
+
+
+class _main_module_hidden:  # noqa: N801 - used as a ``with`` statement
+    """Start a worker without the parent's ``__main__``.
+
+    A spawned process re-imports its parent's ``__main__``; under Streamlit that is the
+    page script being run, which must not run again inside a worker.
+    """
+
+    def __enter__(self):
+        self.main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+
+    def __exit__(self, *exc):
+        sys.modules["__main__"] = self.main
+
+
+def rss_mb() -> float:
+    """This process's resident memory in MB (Linux)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return 0.0
+
+
+def worker_main(slot: int, tasks, results, stop_value) -> None:
+    """Loop of a worker process: train the jobs it is given, report back through ``results``."""
+    from lstm_core import models, training  # TensorFlow loads here, once per worker
+
+    models.build(ModelSpec(units=1), datasets.load("sequence_classification"))
+    results.put(("ready", slot, rss_mb()))
+    while True:
+        task = tasks.get()
+        if task[0] == "exit":
+            return
+        if task[0] == "warm":
+            experiment = task[1]
+            try:
+                training.warm_up(experiment.spec, experiment.load(), experiment.config)
+            except Exception as exc:  # noqa: BLE001 - a warm-up is optional
+                log.warning("warm-up of %s failed: %s", experiment, exc)
+            results.put(("warmed", slot, experiment.architecture, rss_mb()))
+            continue
+        _, job_id, experiment, every = task
+        reason, text, seconds, weights = _train(slot, job_id, experiment, every, results,
+                                                stop_value)  # fmt: skip
+        results.put(("done", slot, reason, text, seconds, weights, rss_mb()))
+
+
+def _train(slot, job_id, experiment, every: int, results, stop_value):
+    """Train one job; returns (stop reason, message, seconds, final weights or None)."""
+    from lstm_core import models, training
+
+    buffer: list[dict] = []
+
+    def flush() -> None:
+        if buffer:
+            results.put(("epochs", slot, list(buffer)))
+            buffer.clear()
+
+    def should_stop() -> bool:
+        flush()
+        return stop_value.value == job_id
+
+    def on_snapshot(epoch: int, weights: list) -> None:
+        flush()
+        results.put(("snapshot", slot, epoch, weights))
+
+    try:
+        ds = experiment.load()
+        model = models.build(experiment.spec, ds, seed=experiment.config.seed)
+        result = training.train(model, ds, experiment.config, lambda e, logs: buffer.append(logs),
+                                should_stop, every, on_snapshot)  # fmt: skip
+    except ValueError as exc:
+        flush()
+        return "error", str(exc), 0.0, None
+    except Exception as exc:  # noqa: BLE001 - reported to the page, the worker lives on
+        log.exception("job %d failed", job_id)
+        flush()
+        return "error", f"Training failed: {exc}", 0.0, None
+    flush()
+    return result.stop_reason, result.message, result.seconds, training.weights_of(model)
