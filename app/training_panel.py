@@ -59,6 +59,9 @@ def stop(page: str) -> None:
 @st.fragment(run_every=REFRESH_SECONDS)
 def live_panel(page: str) -> None:
     """Progress, curves and Stop of a page's running job; reruns the page when it is done."""
+    # A tick may land after the user opened another page; without this, Streamlit's
+    # clean-up at the end of the tick drops the settings of the page left behind.
+    state.keep_widget_values(st.session_state)
     run = state.get_run(st.session_state, page)
     if run is None or not run.in_progress:
         st.rerun()  # finished (or replaced) since the last tick: redraw the whole page

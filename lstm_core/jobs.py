@@ -3,7 +3,7 @@
 A page submits an ``Experiment`` (dataset, its options, a ``ModelSpec``, a
 ``TrainConfig``) and gets a ``Job`` back at once; a worker trains it with
 ``training.train`` while the page keeps drawing. The job's history grows epoch by
-epoch, a light copy of the weights is kept every k epochs (at most ~``MAX_SNAPSHOTS``),
+epoch, a light copy of the weights is kept every k epochs (``training.snapshot_interval``),
 and the final weights come back as numpy arrays, from which each session builds its
 *own* model. Training is deterministic, so a job identical to one that is running or
 recently finished is not trained twice: the new owner attaches to it.
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import math
 import multiprocessing as mp
 import os
 import queue
@@ -39,8 +38,7 @@ from lstm_core.workers import Worker, rss_mb  # noqa: F401 - rss_mb: part of the
 
 log = logging.getLogger(__name__)
 
-MAX_SNAPSHOTS = 50  # weights kept per job, for replaying the gates across training
-KEEP_FINISHED_BYTES = 256 * 2**20  # finished jobs kept for identical submissions
+KEEP_FINISHED_BYTES = 64 * 2**20  # finished jobs kept for identical submissions
 KEEP_FINISHED_JOBS = 256
 REUSABLE = ("completed", "early_stopping", "nan", "diverged")  # endings worth sharing
 OWNER_CHECK_SECONDS = 2.0  # how often owners of live jobs are checked (session closed?)
@@ -88,7 +86,6 @@ class Job:
 
     id: int
     experiment: Experiment
-    snapshot_every: int
     status: str = "queued"  # queued | running | done
     history: dict[str, list[float]] = field(default_factory=dict)
     stop_reason: str = (
@@ -103,6 +100,7 @@ class Job:
     finished: float | None = None
     seconds: float = 0.0  # training time, as the trainer measured it
     ending: tuple[str, str] | None = None  # (reason, message) asked for while running
+    snapshot_every: int = 0  # set by the worker from the model's size
 
     @property
     def epochs_done(self) -> int:
@@ -136,11 +134,6 @@ class Progress:
         return len(self.history.get("loss", []))
 
 
-def snapshot_interval(epochs: int) -> int:
-    """Keep the weights every k epochs, k chosen so that at most MAX_SNAPSHOTS are kept."""
-    return max(1, math.ceil(epochs / MAX_SNAPSHOTS))
-
-
 def detached(job: Job) -> Job:
     """A finished copy of ``job`` at its latest snapshot: what one owner keeps on Stop.
 
@@ -150,7 +143,7 @@ def detached(job: Job) -> Job:
     """
     epoch, weights = job.snapshots[-1] if job.snapshots else (0, None)
     history = {name: list(values[:epoch]) for name, values in job.history.items()}
-    copy = Job(-job.id, job.experiment, job.snapshot_every, status="done", history=history)
+    copy = Job(-job.id, job.experiment, status="done", history=history)
     copy.weights, copy.snapshots = weights, list(job.snapshots)
     copy.stop_reason = "stopped"
     copy.message = "Stopped by request."
@@ -198,13 +191,12 @@ class JobPool:
         """Queue a training run (or attach to an identical one) and return its job."""
         with self._lock:
             job = self._live.get(experiment) or self._finished.get(experiment)
-            if job is not None:
+            if job is not None and job.ending is None:  # not one that is being stopped
                 job.owners.add(owner)
                 if job.done:
                     self._finished.move_to_end(experiment)
                 return job
-            every = snapshot_interval(experiment.config.epochs)
-            job = Job(next(self._ids), experiment, every, owners={owner})
+            job = Job(next(self._ids), experiment, owners={owner})
             self._jobs[job.id], self._live[experiment] = job, job
             self._queue.append(job)
             self._dispatch()
@@ -366,6 +358,8 @@ class JobPool:
             for logs in body[0]:
                 for name, value in logs.items():
                     worker.job.history.setdefault(name, []).append(value)
+        elif kind == "started" and worker.job is not None:
+            worker.job.snapshot_every = body[0]
         elif kind == "snapshot" and worker.job is not None:
             worker.job.snapshots.append((body[0], body[1]))
         elif kind == "warmed":

@@ -20,6 +20,7 @@ of at most ~0.2 s.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -37,6 +38,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 CHUNK_SECONDS = 0.2  # how long one compiled call may run before we report and check Stop
 MAX_CHUNK_EPOCHS = 256  # static size of the per-call epoch buffer
 EXPLODE_FACTOR = 1e6  # a loss this many times its first epoch's is a diverged run
+MAX_SNAPSHOTS = 50  # weight copies kept per run, for replaying the gates across training
+SNAPSHOT_BYTES = 16 * 2**20  # and at most this much memory for them
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,13 @@ def train(
         if reason is not None:
             return _finish(result, reason, _stop_message(reason, result, config), start)
     return _finish(result, "completed", f"Trained {result.epochs_run} epochs.", start)
+
+
+def snapshot_interval(epochs: int, weight_bytes: int = 0) -> int:
+    """Keep the weights every k epochs: at most MAX_SNAPSHOTS copies and SNAPSHOT_BYTES."""
+    by_count = math.ceil(epochs / MAX_SNAPSHOTS)
+    by_bytes = math.ceil(epochs * weight_bytes / SNAPSHOT_BYTES)
+    return max(1, by_count, by_bytes)
 
 
 def weights_of(model) -> list[np.ndarray]:

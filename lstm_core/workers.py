@@ -51,7 +51,7 @@ class Worker:
 
     def start_job(self, job) -> None:
         self.job = job
-        self.tasks.put(("train", job.id, job.experiment, job.snapshot_every))
+        self.tasks.put(("train", job.id, job.experiment))
 
     def start_warm(self, experiment) -> None:
         self.warming = experiment
@@ -116,13 +116,12 @@ def worker_main(slot: int, tasks, results, stop_value) -> None:
                 log.warning("warm-up of %s failed: %s", experiment, exc)
             results.put(("warmed", slot, experiment.architecture, rss_mb()))
             continue
-        _, job_id, experiment, every = task
-        reason, text, seconds, weights = _train(slot, job_id, experiment, every, results,
-                                                stop_value)  # fmt: skip
+        _, job_id, experiment = task
+        reason, text, seconds, weights = _train(slot, job_id, experiment, results, stop_value)
         results.put(("done", slot, reason, text, seconds, weights, rss_mb()))
 
 
-def _train(slot, job_id, experiment, every: int, results, stop_value):
+def _train(slot, job_id, experiment, results, stop_value):
     """Train one job; returns (stop reason, message, seconds, final weights or None)."""
     from lstm_core import models, training
 
@@ -144,6 +143,9 @@ def _train(slot, job_id, experiment, every: int, results, stop_value):
     try:
         ds = experiment.load()
         model = models.build(experiment.spec, ds, seed=experiment.config.seed)
+        size = sum(w.nbytes for w in training.weights_of(model))
+        every = training.snapshot_interval(experiment.config.epochs, size)
+        results.put(("started", slot, every))
         result = training.train(model, ds, experiment.config, lambda e, logs: buffer.append(logs),
                                 should_stop, every, on_snapshot)  # fmt: skip
     except ValueError as exc:

@@ -9,7 +9,7 @@ from lstm_core.training import TrainConfig
 
 
 def _run(lesson, options) -> Run:
-    job = Job(1, Experiment.of(lesson.dataset, options, lesson.spec, lesson.config), 4)
+    job = Job(1, Experiment.of(lesson.dataset, options, lesson.spec, lesson.config))
     return Run("hello", "hello", lesson.spec, lesson.config, "hello", options, job)
 
 

@@ -12,6 +12,8 @@ import random
 import re
 import time
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 LIVE_JOB_JS = """() => [...document.querySelectorAll(
     '[data-testid="stMainBlockContainer"] button')].some(b => b.innerText.includes('■ Stop'))"""
 BUSY_JS = """(live) => {
@@ -78,6 +80,15 @@ def press_train(page) -> None:
 
 def stop_button(page):
     return page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="■ Stop")
+
+
+def shows_live_job(page, timeout: float = 10) -> bool:
+    """True if the live panel (its Stop button) is on the page, waiting out a redraw."""
+    try:
+        stop_button(page).wait_for(state="visible", timeout=timeout * 1000)
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def progress_text(page) -> str:

@@ -88,10 +88,16 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
+def new_student(browser):
+    """A browser context of its own (a session, as one student's laptop) and its page."""
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     pg = context.new_page()
     pg.set_default_timeout(60_000)
+    return context, pg
+
+
+@pytest.fixture
+def page(browser):
+    context, pg = new_student(browser)
     yield pg
     context.close()
