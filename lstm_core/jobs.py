@@ -32,9 +32,10 @@ from typing import Any
 import numpy as np
 
 from lstm_core import datasets
+from lstm_core.memory import trim_heap
 from lstm_core.models import ModelSpec
 from lstm_core.training import TrainConfig
-from lstm_core.workers import Worker, rss_mb  # noqa: F401 - rss_mb: part of the API
+from lstm_core.workers import Worker
 
 log = logging.getLogger(__name__)
 
@@ -305,12 +306,15 @@ class JobPool:
             self._trim_finished()
 
     def _trim_finished(self) -> None:
-        total = sum(job.nbytes for job in self._finished.values())
+        total, evicted = sum(job.nbytes for job in self._finished.values()), False
         while self._finished and (
             total > KEEP_FINISHED_BYTES or len(self._finished) > KEEP_FINISHED_JOBS
         ):
             _, oldest = self._finished.popitem(last=False)
             total -= oldest.nbytes
+            evicted = True
+        if evicted:
+            trim_heap()  # its arrays were small enough to sit in the heap
 
     def _dispatch(self) -> None:
         """Give queued jobs (then warm-ups) to idle workers; prefer one that compiled it."""

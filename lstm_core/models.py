@@ -8,13 +8,11 @@ inside the functions so that importing this module stays cheap.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
-import itertools
 import os
 from dataclasses import dataclass
 
-from lstm_core import schema
+from lstm_core import memory, schema
 from lstm_core.datasets import Dataset
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -25,8 +23,6 @@ ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 HEADS = ("auto", "softmax", "sigmoid", "linear")
 LOSSES = ("auto", "categorical_crossentropy", "binary_crossentropy", "mse")
 RECURRENT_LAYERS = ("LSTM", "GRU", "SimpleRNN")
-RELEASE_EVERY = 16  # builds between two releases of TensorFlow's eager kernel cache
-_builds = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -131,27 +127,8 @@ def build(spec: ModelSpec, dataset: Dataset, seed: int = 0):
     model.compile(
         optimizer=keras.optimizers.Adam(1e-3), loss=loss_name(spec, dataset), metrics=metrics
     )
-    _release_caches_now_and_then()
+    memory.after_build()
     return model
-
-
-def _release_caches_now_and_then() -> None:
-    """Give back the memory that new layer sizes leave behind, every RELEASE_EVERY builds.
-
-    Every new variable shape adds kernels to TensorFlow's eager kernel cache, which is
-    never evicted (~0.5 MB per new architecture). A classroom server builds a model for
-    every architecture a student trains, so it clears that cache now and then (kernels
-    are rebuilt on their next use, in microseconds) and returns freed heap to the OS.
-    """
-    if next(_builds) % RELEASE_EVERY:
-        return
-    from tensorflow.python.eager import context
-
-    context.context().clear_kernel_cache()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        pass
 
 
 def _glorot(seeds):

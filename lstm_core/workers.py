@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import sys
 import threading
 import types
 
 from lstm_core import datasets
+from lstm_core.memory import rss_mb
 from lstm_core.models import ModelSpec
 
 log = logging.getLogger(__name__)
@@ -89,23 +91,20 @@ class _main_module_hidden:  # noqa: N801 - used as a ``with`` statement
         sys.modules["__main__"] = self.main
 
 
-def rss_mb() -> float:
-    """This process's resident memory in MB (Linux)."""
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except OSError:
-        return 0.0
-
-
 def worker_main(slot: int, tasks, results, stop_value) -> None:
     """Loop of a worker process: train the jobs it is given, report back through ``results``."""
     from lstm_core import models, training  # TensorFlow loads here, once per worker
 
+    parent = os.getppid()
     models.build(ModelSpec(units=1), datasets.load("sequence_classification"))
     results.put(("ready", slot, rss_mb()))
     while True:
-        task = tasks.get()
+        try:
+            task = tasks.get(timeout=2.0)
+        except queue.Empty:
+            if os.getppid() != parent:  # the server died without saying goodbye
+                return
+            continue
         if task[0] == "exit":
             return
         if task[0] == "warm":

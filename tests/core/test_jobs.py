@@ -146,13 +146,13 @@ def test_a_worker_past_its_memory_limit_is_replaced_and_training_goes_on():
 
 MEMORY_SCRIPT = """
 import gc, json
-from lstm_core import datasets, jobs, models, training
+from lstm_core import datasets, jobs, memory, models, training
 from lstm_core.models import ModelSpec
 from lstm_core.training import TrainConfig
 
 def rss():
     gc.collect()
-    return jobs.rss_mb()
+    return memory.rss_mb()
 
 if __name__ == "__main__":
     ds = datasets.load("sequence_classification")
