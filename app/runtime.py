@@ -30,3 +30,11 @@ def keep_keras_session() -> None:
 
     clean_problem_modules.keeps_keras = True
     script_runner._clean_problem_modules = clean_problem_modules
+
+
+def fragment_rerun() -> bool:
+    """True inside a fragment's own timed rerun, False in the full run that first draws it."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import cached, charts, pool, state
+from app import cached, charts, pool, runtime, state
 from app.settings import describe_run
 from app.state import Run
 from lstm_core.jobs import Experiment, Progress
@@ -59,9 +59,7 @@ def stop(page: str) -> None:
 @st.fragment(run_every=REFRESH_SECONDS)
 def live_panel(page: str) -> None:
     """Progress, curves and Stop of a page's running job; reruns the page when it is done."""
-    # A tick may land after the user opened another page; without this, Streamlit's
-    # clean-up at the end of the tick drops the settings of the page left behind.
-    state.keep_widget_values(st.session_state)
+    keep_page_settings()
     run = state.get_run(st.session_state, page)
     if run is None or not run.in_progress:
         st.rerun()  # finished (or replaced) since the last tick: redraw the whole page
@@ -77,6 +75,17 @@ def live_panel(page: str) -> None:
         width="stretch",
     )
     st.plotly_chart(charts.training_curves(progress.history, progress.total, title="Training"))
+
+
+def keep_page_settings() -> None:
+    """In a timed tick, keep the page's widget values as ``app/main.py`` does every run.
+
+    A tick may land after the user opened another page; without this, Streamlit's
+    clean-up at the end of the tick drops the settings of the page left behind. (In the
+    full run the widgets are already drawn, and their values may not be set again.)
+    """
+    if runtime.fragment_rerun():
+        state.keep_widget_values(st.session_state)
 
 
 def progress_fraction(progress: Progress) -> float:

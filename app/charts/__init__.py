@@ -57,7 +57,7 @@ from app.charts.style import (
     WRONG_COLOR,
     activation_limit,
 )
-from app.charts.training import training_curves
+from app.charts.training import compare_curves, training_curves
 
 __all__ = [
     # builders
@@ -67,6 +67,7 @@ __all__ = [
     "windows_chart",
     "one_hot_matrix",
     "training_curves",
+    "compare_curves",
     "predictions_vs_targets",
     "probability_bars",
     "state_heatmap",

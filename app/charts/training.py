@@ -93,3 +93,41 @@ def _spans_decades(values: Sequence[float], decades: float) -> bool:
     if arr.size < 2 or arr.size < len(values):
         return False  # a zero or negative loss cannot go on a log axis
     return bool(np.log10(arr.max() / arr.min()) > decades)
+
+
+def compare_curves(
+    histories: dict[str, list[float]], total_epochs: int, title: str = "Loss of each cell"
+) -> go.Figure:
+    """One loss curve per model (e.g. SimpleRNN, LSTM, GRU, Dense) on one epoch axis.
+
+    Each curve is labelled at its end with its name and last value, so the chart reads
+    without a legend on a projector; the axis turns logarithmic past 2 decades.
+    """
+    total_epochs = int(total_epochs)
+    if total_epochs < 1:
+        raise ValueError("total_epochs must be at least 1.")
+    fig = go.Figure()
+    everything: list[float] = []
+    for k, (name, losses) in enumerate(histories.items()):
+        values = [float(v) for v in losses]
+        everything += values
+        color = QUALITATIVE[k % len(QUALITATIVE)]
+        fig.add_trace(
+            go.Scatter(
+                x=list(range(1, len(values) + 1)),
+                y=values,
+                name=name,
+                mode="lines",
+                line={"color": color, "width": 3},
+                hovertemplate=f"{name}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
+            )
+        )
+        if values:
+            fig.add_annotation(
+                x=len(values), y=values[-1], text=f"{name} {values[-1]:.3g}", showarrow=False,
+                xanchor="left", xshift=6, font={"size": BASE_FONT_SIZE, "color": color},
+            )  # fmt: skip
+    log = _spans_decades(everything, 2.0)
+    fig.update_xaxes(title_text="epoch", range=[1, max(total_epochs, 2) * 1.18])
+    fig.update_yaxes(title_text="loss", **({"type": "log", "dtick": 1} if log else {}))
+    return _style(fig, title, 380, showlegend=False)

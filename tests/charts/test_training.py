@@ -33,3 +33,17 @@ def test_training_curves_wait_for_the_first_epoch() -> None:
     assert list(fig.layout.xaxis.range) == [1, 20]
     filled = charts.training_curves({"loss": [0.5], "accuracy": [0.5]}, total_epochs=20)
     assert not any("waiting" in text for text in _annotation_texts(filled))
+
+
+def test_compare_curves_draw_one_labelled_line_per_model():
+    from app import charts
+
+    fig = charts.compare_curves({"LSTM": [1.0, 0.5, 0.2], "GRU": [1.0, 0.9], "Dense": []}, 10)
+    assert [t.name for t in fig.data] == ["LSTM", "GRU", "Dense"]
+    assert list(fig.data[0].y) == [1.0, 0.5, 0.2] and list(fig.data[1].x) == [1, 2]
+    labels = [a.text for a in fig.layout.annotations]
+    assert "LSTM 0.2" in labels and "GRU 0.9" in labels  # each line named at its end
+    assert fig.layout.xaxis.range[0] == 1 and fig.layout.xaxis.range[1] >= 10
+    assert fig.layout.yaxis.type != "log"
+    steep = charts.compare_curves({"SimpleRNN": [100.0, 1.0, 0.01]}, 3)
+    assert steep.layout.yaxis.type == "log"
