@@ -30,6 +30,8 @@ pages = [
     st.Page("views/next_number.py", title="Next number", icon=":material/trending_up:"),
     st.Page("views/hello.py", title="Hello", icon=":material/text_fields:"),
     st.Page("views/inside.py", title="Inside the cell", icon=":material/memory:"),
+    st.Page("views/shapes.py", title="Shapes & parameters", icon=":material/view_in_ar:"),
+    st.Page("views/scratch.py", title="RNN from scratch", icon=":material/functions:"),
     st.Page("views/compare.py", title="Compare cells", icon=":material/compare_arrows:"),
 ]
 st.navigation(pages, position="top").run()

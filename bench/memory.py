@@ -141,7 +141,8 @@ def sessions(n: int, root: Path) -> None:
     url = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.port", str(port),
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = open(f"/tmp/memory-bench-{root.name}.log", "w")  # noqa: SIM115 - the server's life
+    proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_healthy(url, proc)
         with sync_playwright() as p:
@@ -179,8 +180,13 @@ def one_session(browser, url: str, i: int) -> None:
         )
         time.sleep(0.3)
     page.get_by_role("button", name=re.compile("Train")).click()
-    page.get_by_text(re.compile(r"Trained 20 epochs in")).first.wait_for()
-    context.close()
+    try:
+        page.get_by_text(re.compile(r"Trained 20 epochs in")).first.wait_for()
+    except Exception:
+        page.screenshot(path=f"/tmp/session-{i}.png", full_page=True)
+        raise
+    finally:
+        context.close()
 
 
 def main() -> None:

@@ -341,15 +341,18 @@ class JobPool:
             except (EOFError, OSError):
                 return
             with self._lock:
-                if message is not None:
-                    self._handle(message)
-                self._check_workers()
-                if self.owner_alive is not None and time.monotonic() - last_check > (
-                    OWNER_CHECK_SECONDS
-                ):
-                    last_check = time.monotonic()
-                    self._check_owners()
-                self._dispatch()
+                try:
+                    if message is not None:
+                        self._handle(message)
+                    self._check_workers()
+                    if self.owner_alive is not None and time.monotonic() - last_check > (
+                        OWNER_CHECK_SECONDS
+                    ):
+                        last_check = time.monotonic()
+                        self._check_owners()
+                    self._dispatch()
+                except Exception:  # noqa: BLE001 - one bad message must not stop every job
+                    log.exception("job pool: handling %r failed", message and message[:2])
 
     def _handle(self, message: tuple) -> None:
         kind, slot, *body = message

@@ -48,6 +48,12 @@ LINKS = (
     ("views/next_number.py", "Next number", "trending_up"),
     ("views/hello.py", "Hello: the next character", "text_fields"),
     ("views/inside.py", "Inside the cell", "memory"),
+    ("views/shapes.py", "Shapes & parameters", "view_in_ar"),
+    ("views/scratch.py", "RNN from scratch", "functions"),
+    ("views/compare.py", "Compare cells", "compare_arrows"),
 )
-for column, (path, label, icon) in zip(st.columns(len(LINKS)), LINKS, strict=True):
-    column.page_link(path, label=f"{label} →", icon=f":material/{icon}:")
+PER_ROW = 4
+for start in range(0, len(LINKS), PER_ROW):
+    row = LINKS[start : start + PER_ROW]
+    for column, (path, label, icon) in zip(st.columns(PER_ROW)[: len(row)], row, strict=True):
+        column.page_link(path, label=f"{label} →", icon=f":material/{icon}:")

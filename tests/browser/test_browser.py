@@ -16,6 +16,9 @@ PAGES = {
     "next_number": "Next number",
     "hello": "Hello",
     "inside": "Inside the cell",
+    "shapes": "Shapes",
+    "scratch": "RNN from scratch",
+    "compare": "Compare cells",
 }
 
 
