@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/train_speed.py
 	$(BIN)/python bench/trace_speed.py
 	$(BIN)/python bench/app_speed.py
+	$(BIN)/python bench/memory.py
 
 clean:
 	rm -rf $(VENV)
