@@ -14,8 +14,10 @@ import hashlib
 import numpy as np
 import streamlit as st
 
-from app import charts
+from app import charts, runtime
 from lstm_core import datasets
+
+runtime.keep_keras_session()  # any page that reaches Keras, even when run on its own
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -8,6 +8,7 @@
   predictions shown: first click (compiles), the same settings again (the finished job
   is shared), another seed (the compiled loop is reused), against plain ``model.fit``
   of the same lesson measured in this run;
+- Compare cells: "Train all four" -> the finished table (four jobs, seed-000 task);
 - 10 identical jobs submitted at once -> all done (wall time; they train once), against
   the same 10 trained one by one in this process.
 
@@ -30,8 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from tests.browser.app_page import wait_idle  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_healthy  # noqa: E402
-from tests.browser.test_browser import wait_idle  # noqa: E402
 
 
 def rerun_seconds(repeats: int) -> dict[str, list[float]]:
@@ -111,16 +112,25 @@ def browser_timings() -> dict[str, float]:
             first_point, complete = train_click(page, live=True)
             out["seed-000 Train click -> first live curve point (1st)"] = first_point
             out["seed-000 Train click -> curve complete (1st, at once)"] = complete
-            out["seed-000 Train click -> curve complete (same settings)"] = train_click(page)
+            out["seed-000 Train click -> curve complete (same settings)"] = train_click(
+                page, shared=True
+            )[1]
             set_number(page, "Seed", 7)
-            first_point, complete = train_click(page, live=True)
-            out["seed-000 Train click -> first live curve point (new seed)"] = first_point
-            out["seed-000 Train click -> curve complete (new seed)"] = complete
+            out["seed-000 Train click -> curve complete (new seed)"] = train_click(page)[1]
             out["Stop click -> 'Stopped at epoch k' shown"] = stop_latency(page)
             page.goto(f"{url}/next_number")
             wait_idle(page)
             time.sleep(5)  # a student reads the page; the lesson's loop compiles meanwhile
             out["seed-001 Train click -> curve complete (1st, after 5 s)"] = train_click(page)[1]
+            page.goto(f"{url}/compare")
+            wait_idle(page)
+            time.sleep(5)  # the four default loops compile while the page is read
+            tic = time.perf_counter()
+            page.get_by_role("button", name=re.compile("Train all four")).click()
+            page.get_by_text(re.compile("answer to")).first.wait_for(
+                state="attached", timeout=120_000
+            )
+            out["compare cells: Train all four -> table (after 5 s)"] = time.perf_counter() - tic
         finally:
             proc.terminate()
             browser.close()
@@ -134,9 +144,10 @@ def set_number(page, label: str, value: int) -> None:
     wait_idle(page)
 
 
-def train_click(page, live: bool = False) -> tuple[float, float]:
+def train_click(page, live: bool = False, shared: bool = False) -> tuple[float, float]:
     """Seconds from a click on Train until the live curve's first point (``live``) and
-    until the curve is complete and predictions show."""
+    until the curve is complete and predictions show. ``shared``: the same settings
+    again, whose finished job is shared, so the page ends exactly as it was."""
     done = page.get_by_text(re.compile(r"Trained \d+ epochs in"))
     before = done.first.inner_text() if done.count() else ""
     tic = time.perf_counter()
@@ -147,6 +158,10 @@ def train_click(page, live: bool = False) -> tuple[float, float]:
             has_text=re.compile(r"epoch [1-9]\d*/")
         ).first.wait_for(timeout=120_000)
         first_point = time.perf_counter() - tic
+    if shared:
+        wait_idle(page)
+        page.get_by_text("Predictions on the training data").wait_for()
+        return first_point, time.perf_counter() - tic
     page.wait_for_function(  # the run's closing line, new for this click
         """(before) => [...document.querySelectorAll('[data-testid="stMain"] *')].some(
                (e) => e.children.length === 0 && /Trained \\d+ epochs in/.test(e.textContent)

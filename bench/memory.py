@@ -165,20 +165,18 @@ def sessions(n: int, root: Path) -> None:
 
 def one_session(browser, url: str, i: int) -> None:
     """Open the seed-000 page, pick units 8+i (a new architecture), train 20 epochs, leave."""
+    from tests.browser.app_page import set_number
+
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     page.set_default_timeout(180_000)
     page.goto(f"{url}/sequence_classification")
-    for label, value in (("Units", 8 + i), ("Epochs", 20)):
-        box = page.get_by_role("spinbutton", name=label, exact=True)
-        box.wait_for()
-        box.fill(str(value))
-        box.press("Enter")
-        page.wait_for_function(  # the rerun has applied the value
-            "([l, v]) => document.querySelector(`input[aria-label='${l}']`)?.value == v",
-            arg=[label, str(value)],
-        )
-        time.sleep(0.3)
+    page.get_by_role("spinbutton", name="Units", exact=True).wait_for()
+    wanted = {"Units": 8 + i, "Epochs": 20}
+    for label, value in wanted.items():
+        set_number(page, label, value)  # waits for the rerun, checks the value
+    for label, value in wanted.items():  # a late rerun must not have undone one
+        assert page.get_by_role("spinbutton", name=label, exact=True).input_value() == str(value)
     page.get_by_role("button", name=re.compile("Train")).click()
     try:
         page.get_by_text(re.compile(r"Trained 20 epochs in")).first.wait_for()
