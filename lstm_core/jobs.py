@@ -102,6 +102,7 @@ class Job:
     seconds: float = 0.0  # training time, as the trainer measured it
     ending: tuple[str, str] | None = None  # (reason, message) asked for while running
     snapshot_every: int = 0  # set by the worker from the model's size
+    first_report: tuple[float, int] | None = None  # (time, epochs done) at the first report
 
     @property
     def epochs_done(self) -> int:
@@ -281,10 +282,15 @@ class JobPool:
     # -- inside the pool -----------------------------------------------------------------
 
     def _seconds_left(self, job: Job) -> float | None:
-        done = job.epochs_done
-        if job.status != "running" or done < 1 or job.started is None:
+        """Time left at the pace since the first report (which came after the compile)."""
+        if job.status != "running" or job.first_report is None:
             return None
-        return (time.monotonic() - job.started) / done * (job.experiment.config.epochs - done)
+        since, done_then = job.first_report
+        done = job.epochs_done - done_then
+        if done < 1:
+            return None
+        pace = (time.monotonic() - since) / done  # seconds per epoch, compile excluded
+        return pace * (job.experiment.config.epochs - job.epochs_done)
 
     def _cancel(self, job: Job, reason: str, message: str) -> None:
         if job.status == "queued":
@@ -362,6 +368,8 @@ class JobPool:
             for experiment in self._presets:  # a new worker: lessons the others lost
                 self._queue_warm(experiment)
         elif kind == "epochs" and worker.job is not None:
+            if worker.job.first_report is None:
+                worker.job.first_report = (time.monotonic(), worker.job.epochs_done)
             for logs in body[0]:
                 for name, value in logs.items():
                     worker.job.history.setdefault(name, []).append(value)
