@@ -9,6 +9,7 @@ a student understands. No TensorFlow here: this module must import in millisecon
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -113,8 +114,11 @@ class Scaler:
 class Dataset:
     """A toy dataset: arrays the model trains on plus how to read and write them.
 
-    x: float32 (samples, timesteps, features). y: targets as the model is trained on them
-    (one-hot for classification / next character, possibly scaled numbers for regression).
+    x: float32 (samples, timesteps, features), or int32 (samples, timesteps) word indices
+    for a text task whose model starts with an Embedding (``tokens``). y: targets as the
+    model is trained on them (one-hot for classification / next character, possibly
+    scaled numbers for regression). ``held_out`` is a part kept out of training, with
+    the same encoding, when the task has one.
     """
 
     name: str
@@ -130,6 +134,9 @@ class Dataset:
     raw_y: np.ndarray | None = None  # the targets as a person reads them
     series: np.ndarray | None = None  # the raw series the windows came from, if any
     options: dict = field(default_factory=dict)  # the options it was loaded with
+    words: list[str] | None = None  # text: the vocabulary, index -> word (0 padding, 1 OOV)
+    encoder: Callable[[str], np.ndarray] | None = None  # text: a typed sentence -> (1, T)
+    held_out: Dataset | None = None  # samples kept out of training, encoded the same way
 
     @property
     def timesteps(self) -> int:
@@ -137,7 +144,12 @@ class Dataset:
 
     @property
     def features(self) -> int:
-        return int(self.x.shape[2])
+        return 1 if self.tokens else int(self.x.shape[2])
+
+    @property
+    def tokens(self) -> bool:
+        """True when x holds word indices for an Embedding rather than feature vectors."""
+        return self.x.ndim == 2
 
     @property
     def n_outputs(self) -> int:
@@ -150,6 +162,8 @@ class Dataset:
 
     def encode(self, raw: str | Sequence[float]) -> np.ndarray:
         """A student's typed input -> a model input of shape (1, timesteps, features)."""
+        if self.encoder is not None:
+            return self.encoder(raw)
         if self.task == "next_char":
             return one_hot(_check_text(raw, self.vocab), self.vocab)[None]
         values = parse_numbers(raw, expected=self.timesteps)
@@ -318,6 +332,93 @@ def _hello(text: str = "hello") -> Dataset:
     )
 
 
+LONG_MEMORY_CLASSES = 4  # symbols the first step can hold: chance is 1 in 4
+LONG_MEMORY_DISTRACTORS = 4  # other symbols that fill the rest of the sequence
+
+
+def _long_memory(
+    length: int = 20, samples: int = 1024, seed: int = 0, held_out: int = 512
+) -> Dataset:
+    """The first step holds one of 4 class symbols; the rest are random distractors.
+
+    Each step is a one-hot vector over 8 symbols: A B C D (the classes, only ever at
+    the first step) and 4 distractor symbols (every later step, drawn at random). The
+    answer is the first symbol, so a network must carry it across ``length - 1`` steps
+    of noise: seed 004's long-term dependency, with the gap as a slider. The held-out
+    part is drawn with another seed, so memorising the distractors does not help there.
+    """
+    for name, value, lo, hi in (
+        ("length", length, 2, 500),
+        ("samples", samples, 8, 20000),
+        ("held_out", held_out, 0, 20000),
+    ):
+        if isinstance(value, bool) or int(value) != value or not lo <= value <= hi:
+            raise ValueError(f"The {name} must be a whole number from {lo} to {hi} (got {value}).")
+    length, samples, held_out = int(length), int(samples), int(held_out)
+    symbols = [*LONG_MEMORY_SYMBOLS, *LONG_MEMORY_NOISE]
+
+    def part(n: int, part_seed: int) -> Dataset:
+        rng = np.random.default_rng(part_seed)
+        first = rng.integers(0, LONG_MEMORY_CLASSES, n)
+        steps = rng.integers(LONG_MEMORY_CLASSES, len(symbols), (n, length))
+        steps[:, 0] = first
+        x = np.eye(len(symbols), dtype=np.float32)[steps]  # (n, length, 8)
+        y = np.eye(LONG_MEMORY_CLASSES, dtype=np.float32)[first]
+        shown = min(length, 8)
+        labels = [
+            " ".join(symbols[s] for s in row[:shown])
+            + (" …" if length > shown else "")
+            + f" → {symbols[c]}"
+            for row, c in zip(steps, first, strict=True)
+        ]
+        return Dataset(
+            name="long_memory",
+            x=x,
+            y=y,
+            task="classification",
+            description=(
+                f"Sequences of {length} symbols. The first is A, B, C or D; the other "
+                f"{length - 1} are random distractors. The class is the first symbol, so "
+                "the network must remember it to the end."
+            ),
+            labels=labels,
+            class_names=list(LONG_MEMORY_SYMBOLS),
+            vocab=symbols,
+            raw_x=steps.astype(np.float32),
+            raw_y=first.astype(np.float32),
+            options={"length": length, "samples": samples, "seed": seed, "held_out": held_out},
+            encoder=lambda raw: _encode_symbols(raw, symbols),
+        )
+
+    train = part(samples, seed)
+    test = part(held_out, seed + 1_000_003) if held_out else None
+    return dataclasses.replace(train, held_out=test)
+
+
+LONG_MEMORY_SYMBOLS = ("A", "B", "C", "D")
+LONG_MEMORY_NOISE = ("w", "x", "y", "z")
+
+
+def _encode_symbols(raw, symbols: list[str]) -> np.ndarray:
+    """ "B x w z" (spaces and commas optional) -> one-hot (1, steps, len(symbols))."""
+    if not isinstance(raw, str):
+        raise ValueError("Type a sequence of symbols, like B x w z y.")
+    chars = [ch for ch in raw if not ch.isspace() and ch != ","]
+    if not chars:
+        raise ValueError("The input is empty. Type a sequence of symbols, like B x w z y.")
+    if len(chars) > 500:
+        raise ValueError(f"Keep the sequence to 500 symbols or fewer (it has {len(chars)}).")
+    index = {name: i for i, name in enumerate(symbols)}
+    index.update({name.lower(): i for i, name in enumerate(LONG_MEMORY_SYMBOLS)})
+    for ch in chars:
+        if ch not in index:
+            raise ValueError(
+                f"{ch!r} is not a symbol of this task. Start with A, B, C or D and "
+                "continue with the distractors w, x, y and z, like B x w z y."
+            )
+    return np.eye(len(symbols), dtype=np.float32)[[index[ch] for ch in chars]][None]
+
+
 def _fmt(v: float) -> str:
     return f"{v:g}"
 
@@ -326,10 +427,18 @@ def _fmt_list(values) -> str:
     return "[" + ", ".join(_fmt(float(v)) for v in values) + "]"
 
 
+def _sentiment(**options) -> Dataset:
+    from lstm_core import text  # the corpus and Keras' padding, only when asked for
+
+    return text.sentiment(**options)
+
+
 REGISTRY: dict[str, Callable[..., Dataset]] = {
     "sequence_classification": _sequence_classification,
     "next_number": _next_number,
     "hello": _hello,
+    "long_memory": _long_memory,
+    "sentiment": _sentiment,
 }
 
 

@@ -95,6 +95,7 @@ class Job:
     message: str = ""
     weights: list[np.ndarray] | None = None
     snapshots: list[tuple[int, list[np.ndarray]]] = field(default_factory=list)
+    held_out: dict[str, float] = field(default_factory=dict)  # scores on the held-out part
     owners: set[str] = field(default_factory=set)
     submitted: float = field(default_factory=time.monotonic)
     started: float | None = None
@@ -130,6 +131,7 @@ class Progress:
     stop_reason: str
     message: str
     stopping: bool  # Stop was pressed; the worker ends the job within one chunk
+    held_out: dict[str, float] = field(default_factory=dict)  # when the data has that part
 
     @property
     def epochs_done(self) -> int:
@@ -235,7 +237,8 @@ class JobPool:
             position = self._queue.index(job) + 1 if job.status == "queued" else 0
             return Progress(job.status, history, job.experiment.config.epochs, position,
                             self._seconds_left(job), job.stop_reason, job.message,
-                            job.ending is not None and not job.done)  # fmt: skip
+                            job.ending is not None and not job.done,
+                            dict(job.held_out))  # fmt: skip
 
     def warm(self, experiment: Experiment) -> None:
         """Compile ``experiment``'s loop in an idle worker, so a first click finds it ready."""
@@ -377,6 +380,8 @@ class JobPool:
             worker.job.snapshot_every = body[0]
         elif kind == "snapshot" and worker.job is not None:
             worker.job.snapshots.append((body[0], body[1]))
+        elif kind == "held_out" and worker.job is not None:
+            worker.job.held_out = body[0]
         elif kind == "warmed":
             worker.warming = None
             worker.archs.add(body[0])

@@ -77,6 +77,21 @@ class ModelSpec:
         choices=LOSSES,
         help="auto: categorical cross-entropy for classes, MSE for numbers.",
     )
+    embedding_dim: int = schema.param(
+        16,
+        "Embedding size",
+        lo=1,
+        hi=256,
+        step=1,
+        help="Text only: each word becomes a learned vector of this many numbers.",
+    )
+    unit_forget_bias: bool = schema.param(
+        True,
+        "Forget-gate bias 1",
+        choices=(True, False),
+        help="LSTM only: start the forget gate's bias at 1 so the cell keeps its memory "
+        "from the first epoch (Keras' default).",
+    )
 
     def __post_init__(self):
         schema.check(self)
@@ -105,8 +120,17 @@ def build(spec: ModelSpec, dataset: Dataset, seed: int = 0):
         raise ValueError("A Dense network needs at least one unit per layer.")
     seeds = iter(range(seed * 1000, seed * 1000 + 1000))
     timesteps = None if spec.cell != "dense" else dataset.timesteps
-    inputs = keras.Input(shape=(timesteps, dataset.features), name="x")
-    h = inputs
+    if dataset.tokens:  # word indices -> learned vectors (seeds 002 and 004)
+        inputs = keras.Input(shape=(timesteps,), dtype="int32", name="x")
+        h = keras.layers.Embedding(
+            len(dataset.words),
+            spec.embedding_dim,
+            embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=next(seeds)),
+            name="embedding",
+        )(inputs)
+    else:
+        inputs = keras.Input(shape=(timesteps, dataset.features), name="x")
+        h = inputs
     if spec.cell == "dense" and not dataset.sequence_output:
         h = keras.layers.Flatten(name="flatten")(h)  # a Dense net sees the window at once
     for k in range(spec.layers):
@@ -152,8 +176,10 @@ def _hidden_layer(spec: ModelSpec, dataset: Dataset, last: bool, k: int, seeds):
         "gru": keras.layers.GRU,
         "simple_rnn": keras.layers.SimpleRNN,
     }[spec.cell]
+    extra = {"unit_forget_bias": spec.unit_forget_bias} if spec.cell == "lstm" else {}
     return layer_cls(
         spec.units,
+        **extra,
         activation=spec.activation,
         dropout=spec.dropout,
         recurrent_dropout=spec.recurrent_dropout,

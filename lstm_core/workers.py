@@ -145,8 +145,11 @@ def _train(slot, job_id, experiment, results, stop_value):
         size = sum(w.nbytes for w in training.weights_of(model))
         every = training.snapshot_interval(experiment.config.epochs, size)
         results.put(("started", slot, every))
+        on_snapshot(0, training.weights_of(model))  # the gates before any training
         result = training.train(model, ds, experiment.config, lambda e, logs: buffer.append(logs),
                                 should_stop, every, on_snapshot)  # fmt: skip
+        if ds.held_out is not None and result.stop_reason not in ("nan", "diverged"):
+            results.put(("held_out", slot, training.evaluate(model, ds.held_out)))
     except ValueError as exc:
         flush()
         return "error", str(exc), 0.0, None

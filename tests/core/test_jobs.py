@@ -120,7 +120,7 @@ def test_a_session_that_stops_existing_loses_its_job(pool, monkeypatch):
 def test_snapshots_keep_at_most_fifty_copies_of_the_weights(pool):
     job = pool.wait(pool.submit(experiment(epochs=200, seed=61), "a"))
     epochs = [epoch for epoch, _ in job.snapshots]
-    assert epochs == list(range(4, 201, 4))  # k = 4: 50 snapshots
+    assert epochs == [0, *range(4, 201, 4)]  # the start, then k = 4: 50 snapshots
     for got, final in zip(job.snapshots[-1][1], job.weights, strict=True):
         np.testing.assert_array_equal(got, final)
 
@@ -196,3 +196,19 @@ def test_new_architectures_cost_the_server_nothing_and_workers_are_bounded(tmp_p
     assert figures["server"] < 40, figures  # in-process training: +100-250 MB here
     assert figures["recycled"] >= 1, figures
     assert figures["biggest"] < figures["limit"] + 80, figures
+
+
+def test_a_task_with_a_held_out_part_reports_its_score_and_starts_with_a_snapshot(pool):
+    exp = Experiment.of("long_memory", {"length": 5, "samples": 64, "held_out": 32},
+                        ModelSpec(units=4), TrainConfig(epochs=3))  # fmt: skip
+    job = pool.wait(pool.submit(exp, "held-out"))
+    progress = pool.progress(job)
+    ds = exp.load()
+    model = models.build(exp.spec, ds)
+    assert job.snapshots[0][0] == 0  # the untrained weights come first
+    for got, initial in zip(job.snapshots[0][1], training.weights_of(model), strict=True):
+        np.testing.assert_array_equal(got, initial)
+    training.set_weights(model, job.weights)
+    expected = training.evaluate(model, ds.held_out)
+    assert progress.held_out["accuracy"] == pytest.approx(expected["accuracy"])
+    assert progress.held_out["loss"] == pytest.approx(expected["loss"], rel=1e-5)
