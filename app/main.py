@@ -33,5 +33,7 @@ pages = [
     st.Page("views/shapes.py", title="Shapes & parameters", icon=":material/view_in_ar:"),
     st.Page("views/scratch.py", title="RNN from scratch", icon=":material/functions:"),
     st.Page("views/compare.py", title="Compare cells", icon=":material/compare_arrows:"),
+    st.Page("views/long_memory.py", title="Long-term memory", icon=":material/history:"),
+    st.Page("views/sentiment.py", title="Sentiment", icon=":material/sentiment_satisfied:"),
 ]
 st.navigation(pages, position="top").run()

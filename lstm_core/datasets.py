@@ -10,6 +10,7 @@ a student understands. No TensorFlow here: this module must import in millisecon
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -387,7 +388,7 @@ def _long_memory(
             raw_x=steps.astype(np.float32),
             raw_y=first.astype(np.float32),
             options={"length": length, "samples": samples, "seed": seed, "held_out": held_out},
-            encoder=lambda raw: _encode_symbols(raw, symbols),
+            encoder=functools.partial(_encode_symbols, symbols=tuple(symbols)),
         )
 
     train = part(samples, seed)
@@ -399,7 +400,7 @@ LONG_MEMORY_SYMBOLS = ("A", "B", "C", "D")
 LONG_MEMORY_NOISE = ("w", "x", "y", "z")
 
 
-def _encode_symbols(raw, symbols: list[str]) -> np.ndarray:
+def _encode_symbols(raw, symbols: Sequence[str]) -> np.ndarray:
     """ "B x w z" (spaces and commas optional) -> one-hot (1, steps, len(symbols))."""
     if not isinstance(raw, str):
         raise ValueError("Type a sequence of symbols, like B x w z y.")

@@ -21,7 +21,10 @@ One module per subject:
 * ``training`` – loss and accuracy curves;
 * ``predictions`` – predictions against targets, class probabilities;
 * ``states`` – state and gate heatmaps, one unit over time, clickable cells;
-* ``cell_diagram`` – the LSTM / GRU / SimpleRNN cell as SVG text.
+* ``cell_diagram`` – the LSTM / GRU / SimpleRNN cell as SVG text;
+* ``memory`` – the long-memory sweep: accuracy against the sequence length;
+* ``gradients`` – the size of the gradient at every time step, per cell;
+* ``text`` – the sentiment lesson: the model's opinion after each word.
 
 Pages use the package as one namespace (``charts.state_heatmap(...)``, and
 ``cached.figure`` looks builders up by name), so every public name is re-exported
@@ -40,8 +43,16 @@ from app.charts.cell_diagram import (
 )
 from app.charts.data import one_hot_matrix, sequence_heatmap, series_windows, windows_chart
 from app.charts.explainers import transfer_functions
+from app.charts.gradients import gradient_flow
+from app.charts.memory import CELL_COLORS, accuracy_by_length
 from app.charts.predictions import predictions_vs_targets, probability_bars
-from app.charts.states import MAX_CELL_TEXT_UNITS, clickable_cells, state_heatmap, unit_lines
+from app.charts.states import (
+    MAX_CELL_TEXT_UNITS,
+    clickable_cells,
+    gates_over_training,
+    state_heatmap,
+    unit_lines,
+)
 from app.charts.style import (
     ACTIVATION_COLORBAR,
     ACTIVATION_SCALE,
@@ -57,6 +68,7 @@ from app.charts.style import (
     WRONG_COLOR,
     activation_limit,
 )
+from app.charts.text import reading_so_far
 from app.charts.training import compare_curves, training_curves
 
 __all__ = [
@@ -72,14 +84,19 @@ __all__ = [
     "probability_bars",
     "state_heatmap",
     "unit_lines",
+    "gates_over_training",
     "clickable_cells",
     "cell_diagram_svg",
+    "accuracy_by_length",
+    "gradient_flow",
+    "reading_so_far",
     # the shared look
     "ACTIVATION_SCALE",
     "GATE_SCALE",
     "ACTIVATION_COLORBAR",
     "GATE_COLORBAR",
     "QUALITATIVE",
+    "CELL_COLORS",
     "HIGHLIGHT_COLOR",
     "MUTED_COLOR",
     "CORRECT_COLOR",

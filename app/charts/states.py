@@ -1,8 +1,9 @@
 """Inside the cell over time: state and gate heatmaps, one unit's lines, clickable cells.
 
 ``state_heatmap`` draws units × time steps of a hidden state, cell state or gate;
-``unit_lines`` follows one unit through time; ``clickable_cells`` lets the Inside
-page select a heatmap cell with a click.
+``unit_lines`` follows one unit through time; ``gates_over_training`` follows one unit
+at one step across the weights kept during training; ``clickable_cells`` lets the
+Inside page select a heatmap cell with a click.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from app.charts.style import (
     ACTIVATION_COLORBAR,
     BASE_FONT_SIZE,
     GATE_COLORBAR,
+    HIGHLIGHT_COLOR,
     QUALITATIVE,
     _activation_colors,
     _as_float_array,
@@ -209,4 +211,57 @@ def clickable_cells(fig: go.Figure, max_cells: int = 20_000) -> go.Figure:
     # The markers must not widen the axes beyond the heatmap's own cells.
     fig.update_xaxes(range=[xs.min() - 0.5, xs.max() + 0.5], autorange=False)
     fig.update_yaxes(range=[ys.max() + 0.5, ys.min() - 0.5], autorange=False)
+    return fig
+
+
+def gates_over_training(
+    epochs: list[int],
+    values: dict[str, list[float]],
+    unit: int,
+    step_label: str,
+    selected_epoch: int | None = None,
+) -> go.Figure:
+    """One unit's h, c and gates at one time step, at every saved epoch of a training run.
+
+    ``epochs`` are the epochs whose weights were kept (0 = untrained); ``values`` maps a
+    name ("h", "c", "input", …) to that unit's value at each of those epochs. A dashed
+    vertical line marks ``selected_epoch``, the weights the rest of the page shows (named
+    in the subtitle, where no line or legend can cover it).
+    """
+    if not epochs:
+        raise ValueError("Nothing to plot: give at least one epoch.")
+    if not values:
+        raise ValueError("Nothing to plot: give at least one quantity.")
+    fig = go.Figure()
+    for i, (name, series) in enumerate(values.items()):
+        line = _as_float_array(series, name).ravel()
+        if line.size != len(epochs):
+            raise ValueError(f"{name} has {line.size} values for {len(epochs)} epochs.")
+        gate = name not in ("h", "c")
+        fig.add_trace(
+            go.Scatter(
+                x=list(epochs),
+                y=line,
+                name=name,
+                mode="lines+markers" if len(epochs) <= 60 else "lines",
+                line={
+                    "color": _UNIT_LINE_COLORS.get(name, QUALITATIVE[i % len(QUALITATIVE)]),
+                    "width": 2.5 if gate else 4,
+                    "dash": "dot" if gate else "solid",
+                },
+                marker={"size": 5 if gate else 6},
+                hovertemplate=f"{name}<br>epoch %{{x}}<br>value %{{y:.3f}}<extra></extra>",
+            )
+        )
+    subtitle = f"at step {step_label}"
+    if selected_epoch is not None:
+        fig.add_vline(x=selected_epoch, line={"color": HIGHLIGHT_COLOR, "width": 2, "dash": "dash"})
+        subtitle += f" · dashed line = epoch {selected_epoch}"
+    fig.add_hline(y=0, line={"color": "#999", "width": 1})
+    fig.update_xaxes(title_text="epoch (weights kept during training)")
+    fig.update_yaxes(title_text="value")
+    fig = _style(fig, f"How unit {unit}'s gates changed over training", 320)
+    fig.update_layout(
+        title_subtitle={"text": subtitle, "font": {"size": BASE_FONT_SIZE - 1}}, margin_t=84
+    )
     return fig

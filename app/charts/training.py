@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -122,12 +123,34 @@ def compare_curves(
                 hovertemplate=f"{name}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
             )
         )
-        if values:
-            fig.add_annotation(
-                x=len(values), y=values[-1], text=f"{name} {values[-1]:.3g}", showarrow=False,
-                xanchor="left", xshift=6, font={"size": BASE_FONT_SIZE, "color": color},
-            )  # fmt: skip
     log = _spans_decades(everything, 2.0)
+    ends = _end_heights(histories, log)  # name -> label height (decades on a log axis)
+    shown = [v for v in everything if math.isfinite(v) and (v > 0 or not log)]
+    heights = [math.log10(v) for v in shown] if log else shown
+    span = (max(heights) - min(heights)) if heights else 0.0  # the axis' extent
+    placed: list[float] = []
+    for k, (name, losses) in enumerate(histories.items()):
+        if name not in ends:
+            continue
+        crowd = sum(1 for y in placed if abs(y - ends[name]) < 0.06 * max(span, 1e-9))
+        placed.append(ends[name])
+        fig.add_annotation(
+            x=len(losses), y=ends[name], text=f"{name} {float(losses[-1]):.3g}",
+            showarrow=False, xanchor="left", xshift=6, yshift=-18 * crowd,
+            font={"size": BASE_FONT_SIZE, "color": QUALITATIVE[k % len(QUALITATIVE)]},
+        )  # fmt: skip
     fig.update_xaxes(title_text="epoch", range=[1, max(total_epochs, 2) * 1.18])
     fig.update_yaxes(title_text="loss", **({"type": "log", "dtick": 1} if log else {}))
     return _style(fig, title, 380, showlegend=False)
+
+
+def _end_heights(histories: dict[str, list[float]], log: bool) -> dict[str, float]:
+    """Where each curve's end label sits: its last loss, in decades on a log axis (that is
+    how Plotly places annotations there); curves that end empty, NaN or ≤ 0 on a log
+    axis get no label."""
+    ends = {}
+    for name, losses in histories.items():
+        if losses and math.isfinite(float(losses[-1])) and (float(losses[-1]) > 0 or not log):
+            last = float(losses[-1])
+            ends[name] = math.log10(last) if log else last
+    return ends

@@ -1,4 +1,8 @@
-"""Inside the cell: h, c and every gate of a trained model, step by step through time."""
+"""Inside the cell: h, c and every gate of a trained model, step by step through time.
+
+After training, an epoch slider replays every view with the weights kept at that epoch,
+and a small chart follows one unit's gates from the untrained model to the trained one.
+"""
 
 import streamlit as st
 
@@ -73,6 +77,15 @@ pick_mode.radio(
     format_func={"sample": "a training sample", "typed": "type your own"}.get,
     key=mode_key,
 )
+points = cell_view.checkpoints(run)  # empty: no replay of the training (no slider)
+final = run.epochs_done
+if points:
+    step_col, epoch_col, unit_col = st.columns([4, 4, 2])
+    epoch = cell_view.epoch_slider(epoch_col, w(f"epoch:{page}"), run, points)
+    st.caption(cell_view.epoch_caption(epoch, final))
+else:
+    (step_col, unit_col), epoch = st.columns([3, 1]), final
+replaying = epoch != final
 with pick_input:
     try:
         if st.session_state[mode_key] == "sample":
@@ -86,8 +99,8 @@ with pick_input:
         else:
             st.text_input("Your input", key=typed_key)
             x, labels = predict.typed_input(ds, st.session_state[typed_key])
-        digest = cached.weights_digest(run.model)
-        traces = cached.trace(run.model, digest, x)
+        model = cell_view.model_at(run, points, epoch) if replaying else run.model
+        traces = cached.trace(model, cached.weights_digest(model), x)
     except ValueError as exc:
         st.error(str(exc))
         st.stop()
@@ -107,7 +120,6 @@ layer = traces[st.session_state[w("layer")]]
 cell_view.clamp(w("t"), layer.timesteps)
 cell_view.clamp(w("unit"), layer.units)
 
-step_col, unit_col = st.columns([3, 1])
 if layer.timesteps > 1:
     step_col.select_slider(
         "Time step t",
@@ -119,10 +131,11 @@ unit_col.number_input("Unit", min_value=0, max_value=layer.units - 1, step=1, ke
 t, unit = st.session_state[w("t")], st.session_state[w("unit")]
 
 values = tracer.step_values(layer, 0, t, unit)
+at_epoch = f" · epoch {epoch}" if replaying else ""
 cell_name = CELL_NAMES[layer.cell]
 diagram, lines = st.columns([3, 2])
 with diagram:
-    title = f"{cell_name} unit {unit}, step {t + 1} (input {labels[t]})"
+    title = f"{cell_name} unit {unit}, step {t + 1} (input {labels[t]})" + at_epoch
     cell_view.show_svg(charts.cell_diagram_svg(values, cell=layer.cell, title=title))
     st.markdown(
         cell_view.step_equation(
@@ -131,12 +144,23 @@ with diagram:
     )
 panels = cell_view.layer_panels(layer)
 lines.plotly_chart(charts.unit_lines(dict((n, v) for n, v, _ in panels), unit, labels))
+if points:
+    history = cell_view.values_over_training(run, points, x)[st.session_state[w("layer")]]
+    lines.plotly_chart(
+        charts.gates_over_training(
+            [e for e, _ in points],
+            cell_view.unit_over_training(history, t, unit),
+            unit,
+            f"{t + 1} (input {labels[t]})",
+            selected_epoch=epoch,
+        )
+    )
 
 grid = st.columns(2)
 for i, (name, data, kind) in enumerate(panels):
     with grid[i % 2]:
         chart_key = state.chart(PAGE, name)
-        title = f"{name} · {cell_name} layer {layer.name}"
+        title = f"{name} · {cell_name} layer {layer.name}" + at_epoch
         figure = charts.state_heatmap(data, kind, title, time_labels=labels, selected_unit=unit)
         st.plotly_chart(
             charts.clickable_cells(figure),

@@ -3,6 +3,7 @@
 import base64
 
 import numpy as np
+import pytest
 
 from lstm_core import trace as tracer
 from tests.app.conftest import (
@@ -19,7 +20,7 @@ SEQ = "sequence_classification"
 
 
 def inside_after_training(**settings):
-    at = train(open_page(SEQ), SEQ, units=8, epochs=5, **settings)
+    at = train(open_page(SEQ), SEQ, **{"units": 8, "epochs": 5, **settings})
     at.button(key=f"b:{SEQ}:inside").click().run()  # "Look inside this model →"
     assert not at.exception, at.exception
     assert at.title[0].value == "Inside the cell"
@@ -99,3 +100,89 @@ def test_gru_with_two_layers_shows_its_gates_per_layer():
     second = tracer.trace(run.model, x)[1]
     z = array(figure_titled(at, "update ·")["data"][0]["z"]).reshape(8, 6)
     np.testing.assert_allclose(z, second.gates["update"][0].T, atol=1e-6)
+
+
+def heatmaps(at, units: int = 8, steps: int = 6) -> dict[str, np.ndarray]:
+    """name -> (timesteps, units) of every state/gate heatmap on the page."""
+    found = {}
+    for fig in figures(at):
+        name = fig["layout"]["title"]["text"].split(" ·")[0]
+        if fig["data"][0]["type"] == "heatmap":
+            found[name] = array(fig["data"][0]["z"]).reshape(units, steps).T
+    return found
+
+
+def expected_of(layer) -> dict[str, np.ndarray]:
+    return {"h": layer.h[0], "c": layer.c[0], **{n: g[0] for n, g in layer.gates.items()}}
+
+
+def test_the_epoch_slider_replays_the_snapshots_and_the_gates_chart_follows_training():
+    from lstm_core import datasets, models, training
+
+    at = inside_after_training(epochs=20)
+    run = at.session_state[f"run:{SEQ}"]
+    epochs = [epoch for epoch, _ in run.job.snapshots]
+    assert epochs == list(range(21))  # 20 epochs: a snapshot after every one, and epoch 0
+    slider = at.select_slider(key=f"w:inside:epoch:{SEQ}")
+    assert slider.value == 20 and slider.options[0] == "0 (untrained)"
+    assert slider.options[-1] == "20 (final)" and len(slider.options) == 21
+    assert any("trained model (epoch 20)" in c for c in texts(at.caption))
+    x = np.asarray([[[0], [1], [1], [0], [0], [0]]], dtype=np.float32)  # sample 1
+    [trained] = tracer.trace(run.model, x)
+    final_weights = [np.array(v) for v in run.model.get_weights()]
+
+    slider.set_value(0).run()
+    assert not at.exception, at.exception
+    ds = datasets.load(run.dataset, **run.data_options)
+    untrained_model = models.build(run.spec, ds, seed=run.config.seed)
+    training.set_weights(untrained_model, run.job.snapshots[0][1])
+    [untrained] = tracer.trace(untrained_model, x)
+    shown = heatmaps(at)
+    assert set(shown) == {"h", "c", "input", "forget", "candidate", "output"}
+    for name, values in expected_of(untrained).items():
+        np.testing.assert_allclose(shown[name], values, atol=1e-6, err_msg=name)
+    assert not np.allclose(shown["forget"], trained.gates["forget"][0], atol=1e-3)
+    assert any("Showing the weights after epoch 0 of 20" in c for c in texts(at.caption))
+    assert figure_titled(at, "h ·")["layout"]["title"]["text"].endswith("· epoch 0")
+    assert "epoch 0" in diagram_svg(at)
+    for got, kept in zip(run.model.get_weights(), final_weights, strict=True):
+        np.testing.assert_array_equal(got, kept)  # the trained model is never touched
+
+    at.select_slider(key=f"w:inside:epoch:{SEQ}").set_value(20).run()
+    shown = heatmaps(at)
+    for name, values in expected_of(trained).items():
+        np.testing.assert_allclose(shown[name], values, atol=1e-6, err_msg=name)
+    assert not any("Showing the weights after" in c for c in texts(at.caption))
+
+
+def test_gates_over_training_has_one_point_per_snapshot_ending_at_the_trained_model():
+    at = inside_after_training(epochs=20)
+    run = at.session_state[f"run:{SEQ}"]
+    at.select_slider(key="w:inside:t").set_value(2).run()
+    at.number_input(key="w:inside:unit").set_value(5).run()
+    at.select_slider(key=f"w:inside:epoch:{SEQ}").set_value(8).run()
+    fig = figure_titled(at, "How unit 5's gates changed over training")
+    x = np.asarray([[[0], [1], [1], [0], [0], [0]]], dtype=np.float32)
+    [trained] = tracer.trace(run.model, x)
+    expected = expected_of(trained)
+    lines = {line["name"]: line for line in fig["data"]}
+    assert set(lines) == set(expected)
+    for name, line in lines.items():
+        assert list(array(line["x"])) == list(range(21))
+        assert array(line["y"])[-1] == pytest.approx(expected[name][2, 5], abs=1e-6)
+    assert any(s.get("x0") == 8 == s.get("x1") for s in fig["layout"]["shapes"])
+    h_at_8 = array(lines["h"]["y"])[8]
+    assert array(figure_titled(at, "h ·")["data"][0]["z"]).reshape(8, 6)[5, 2] == pytest.approx(
+        h_at_8, abs=1e-6
+    )
+
+
+def test_a_run_with_one_snapshot_shows_no_epoch_slider():
+    at = inside_after_training()
+    run = at.session_state[f"run:{SEQ}"]
+    run.job.snapshots[1:] = []  # as if stopped before the first snapshot
+    at.run()
+    assert not at.exception, at.exception
+    assert not [s for s in at.select_slider if s.key == f"w:inside:epoch:{SEQ}"]
+    assert not [f for f in figures(at) if f["layout"]["title"]["text"].startswith("How unit")]
+    assert figure_titled(at, "h ·")

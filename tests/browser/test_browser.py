@@ -19,6 +19,8 @@ PAGES = {
     "shapes": "Shapes",
     "scratch": "RNN from scratch",
     "compare": "Compare cells",
+    "long_memory": "Long-term memory",
+    "sentiment": "Sentiment",
 }
 
 
@@ -79,3 +81,28 @@ def test_train_live_stop_ask_and_look_inside(page, server_url):
     after = page.locator('[data-testid="stImage"] img').first.get_attribute("src")
     assert before != after  # the diagram shows the numbers of another step
     assert_no_exception(page)
+
+
+def test_the_long_memory_sweep_fills_its_chart_and_the_sentiment_page_reads_a_sentence(
+    page, server_url
+):
+    page.goto(f"{server_url}/long_memory")
+    wait_idle(page)
+    set_number(page, "Epochs", 5)
+    set_number(page, "Seeds per run", 1)
+    page.get_by_role("button", name="▶ Run the sweep").click()
+    page.get_by_text("The sweep finished").wait_for(timeout=180_000)
+    assert_no_exception(page)
+    assert page.locator(".js-plotly-plot").count() >= 2  # accuracy by length, gradients
+    page.goto(f"{server_url}/sentiment")
+    wait_idle(page)
+    set_number(page, "Epochs", 5)
+    page.get_by_role("button", name="▶ Train SimpleRNN and LSTM").click()
+    page.get_by_text("Accuracy on the held-out sentences").wait_for(timeout=180_000)
+    wait_idle(page)
+    box = page.get_by_label("Your sentence")
+    box.fill("what a wonderful film")
+    box.press("Enter")
+    wait_idle(page)
+    assert_no_exception(page)
+    assert page.get_by_text(re.compile(r"says: (positive|negative)")).count() == 1

@@ -69,3 +69,36 @@ def test_unit_lines_follow_one_unit_over_time() -> None:
     assert list(fig.layout.xaxis.ticktext) == list("hello")
     one_d = charts.unit_lines({"c": np.array([0.1, 0.2, 0.3])}, unit=0)
     np.testing.assert_allclose(one_d.data[0].y, [0.1, 0.2, 0.3])
+
+
+def test_gates_over_training_draws_one_line_per_quantity_over_the_epochs() -> None:
+    epochs = [0, 4, 8, 12]
+    values = {
+        "h": [0.0, 0.1, 0.3, 0.4],
+        "c": [0.0, 0.2, 0.6, 0.9],
+        "input": [0.5, 0.6, 0.7, 0.8],
+        "forget": [0.5, 0.7, 0.9, 0.95],
+    }
+    fig = charts.gates_over_training(epochs, values, unit=3, step_label="2 · 1", selected_epoch=8)
+    assert [t.name for t in fig.data] == ["h", "c", "input", "forget"]
+    for trace, (name, ys) in zip(fig.data, values.items(), strict=True):
+        assert list(trace.x) == epochs
+        np.testing.assert_allclose(trace.y, ys, err_msg=name)
+    assert fig.data[0].line.dash == "solid" and fig.data[2].line.dash == "dot"
+    assert fig.layout.title.text == "How unit 3's gates changed over training"
+    assert fig.layout.title.subtitle.text.startswith("at step 2 · 1")
+    assert fig.layout.xaxis.title.text.startswith("epoch")
+    assert fig.layout.font.size == charts.BASE_FONT_SIZE
+    marker = [s for s in fig.layout.shapes if s.x0 == 8 and s.x1 == 8]
+    assert marker and marker[0].line.dash == "dash"
+    assert "epoch 8" in fig.layout.title.subtitle.text
+    unmarked = charts.gates_over_training(epochs, {"h": values["h"]}, unit=0, step_label="1")
+    assert not [s for s in unmarked.layout.shapes if s.x0 == s.x1]
+    assert unmarked.layout.title.subtitle.text == "at step 1"
+
+
+def test_gates_over_training_rejects_mismatched_lengths() -> None:
+    with pytest.raises(ValueError, match="3 values for 2 epochs"):
+        charts.gates_over_training([0, 1], {"h": [0.1, 0.2, 0.3]}, unit=0, step_label="1")
+    with pytest.raises(ValueError, match="at least one"):
+        charts.gates_over_training([0, 1], {}, unit=0, step_label="1")

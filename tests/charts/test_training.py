@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from app import charts
 from tests.charts.conftest import _annotation_texts
 
@@ -47,3 +50,15 @@ def test_compare_curves_draw_one_labelled_line_per_model():
     assert fig.layout.yaxis.type != "log"
     steep = charts.compare_curves({"SimpleRNN": [100.0, 1.0, 0.01]}, 3)
     assert steep.layout.yaxis.type == "log"
+
+
+def test_compare_end_labels_sit_at_the_curve_ends_on_a_log_axis_and_do_not_overlap():
+    from app.charts import compare_curves
+
+    histories = {"SimpleRNN": [1.0, 0.01, 1.0e-4], "LSTM": [1.0, 0.02, 1.05e-4], "GRU": [1, 0.5]}
+    fig = compare_curves(histories, 3)
+    assert fig.layout.yaxis.type == "log"
+    labels = {a.text.split()[0]: a for a in fig.layout.annotations}
+    assert labels["SimpleRNN"].y == pytest.approx(-4.0)  # decades, where the curve ends
+    assert labels["GRU"].y == pytest.approx(np.log10(0.5))
+    assert labels["SimpleRNN"].yshift != labels["LSTM"].yshift  # two ends at one height

@@ -1,0 +1,166 @@
+"""Sentiment (seeds 002 and 004): an Embedding turns words into vectors; RNN vs LSTM."""
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from app import cached, cell_view, charts, pool, sentiment_lesson, settings, state, training_panel
+from app.sentiment_lesson import CELLS, CONFIG, EXAMPLE, PAGE, SPEC
+from lstm_core import schema
+from lstm_core.models import CELL_NAMES, ModelSpec
+from lstm_core.training import TrainConfig
+
+KNOBS = ((ModelSpec, "units"), (ModelSpec, "embedding_dim"), (TrainConfig, "epochs"),
+         (TrainConfig, "seed"))  # fmt: skip
+
+
+def w(name: str) -> str:
+    return state.widget(PAGE, name)
+
+
+st.title("Sentiment: words in, opinion out")
+st.caption(
+    "Seeds 002 and 004 train an Embedding followed by a SimpleRNN or an LSTM on movie "
+    "reviews. Here the reviews are a small corpus of short sentences shipped with the app, "
+    "so the page works offline. Each word becomes a learned vector; the network reads the "
+    "sentence word by word and answers from its last hidden state."
+)
+options = {}
+try:
+    ds = cached.load_dataset("sentiment", **options)
+except ValueError as exc:
+    st.error(str(exc))
+    st.stop()
+
+with st.expander(
+    f"The data: {len(ds.labels)} training sentences, {len(ds.held_out.labels)} held out, "
+    f"{len(ds.words)} words", expanded=False,
+):  # fmt: skip
+    sample = pd.DataFrame({"sentence": ds.labels[:10],
+                           "label": [ds.class_names[int(c)] for c in ds.raw_y[:10]]})  # fmt: skip
+    st.dataframe(sample, hide_index=True, width="stretch")
+    st.caption(
+        f"The vocabulary comes from the training sentences only (index 0 is padding, 1 is "
+        f"any unknown word). Every sentence becomes {ds.timesteps} word indices, padded at "
+        f"the {ds.options['padding']} as Keras' `pad_sequences` does. The held-out sentences "
+        "are never trained on: their accuracy is the honest score."
+    )
+
+for column, (schema_cls, name) in zip(st.columns(len(KNOBS)), KNOBS, strict=True):
+    source = SPEC if schema_cls is ModelSpec else CONFIG
+    settings.ensure(w(name), getattr(source, name))
+    settings.param_widget(column, schema.describe(schema_cls, name), w(name))
+value = lambda name: st.session_state[w(name)]  # noqa: E731
+try:
+    spec = SPEC.replace(units=value("units"), embedding_dim=value("embedding_dim"))
+    config = replace(CONFIG, epochs=value("epochs"), seed=value("seed"))
+except ValueError as exc:
+    st.error(str(exc))
+    st.stop()
+
+current = sentiment_lesson.runs()
+busy = any(run.in_progress for run in current.values())
+if st.button("▶ Train SimpleRNN and LSTM", key=state.button(PAGE, "train"), type="primary",
+             disabled=busy):  # fmt: skip
+    try:
+        sentiment_lesson.submit_both(options, spec, config)
+    except ValueError as exc:
+        st.error(str(exc))
+    current = sentiment_lesson.runs()
+
+
+@st.fragment(run_every=0.4)
+def live() -> None:
+    training_panel.keep_page_settings()
+    running = sentiment_lesson.runs()
+    if not any(run.in_progress for run in running.values()):
+        st.rerun()
+    progress = {c: pool.pool().progress(run.job) for c, run in running.items()}
+    bar, button = st.columns([5, 1], vertical_alignment="bottom")
+    lstm = progress.get("lstm") or next(iter(progress.values()))
+    text = " · ".join(f"{CELL_NAMES[c]}: {training_panel.progress_text(p)}"
+                      for c, p in progress.items())  # fmt: skip
+    bar.progress(training_panel.progress_fraction(lstm), text=text)
+    button.button("■ Stop", key=state.button(PAGE, "stop"), width="stretch",
+                  on_click=sentiment_lesson.stop_all)  # fmt: skip
+    histories = {CELL_NAMES[c]: p.history.get("loss", []) for c, p in progress.items()}
+    st.plotly_chart(charts.compare_curves(histories, max(p.total for p in progress.values()),
+                                          title="Training loss"))  # fmt: skip
+
+
+if busy or any(run.in_progress for run in current.values()):
+    live()
+    st.stop()
+if not current:
+    st.info("Press **Train**: both networks train at once, then you can type a sentence.")
+    sentiment_lesson.warm(options)
+    st.stop()
+
+for run in current.values():
+    training_panel.settle(run)
+scores, curves = st.columns([2, 3])
+with scores:
+    st.markdown("**Accuracy on the held-out sentences**")
+    for column, cell in zip(st.columns(len(CELLS)), CELLS, strict=True):
+        run = current.get(cell)
+        accuracy = sentiment_lesson.held_out_accuracy(run) if run else None
+        shown = f"{accuracy:.0%}" if accuracy is not None else "–"
+        column.metric(CELL_NAMES[cell], shown, help="Sentences the model never trained on.")
+        if run is not None and run.stop_reason not in ("completed", "early_stopping"):
+            column.caption(run.message)
+    st.caption(
+        f"Training accuracy is higher (the models can memorise {len(ds.labels)} sentences); "
+        "the held-out score is what they learned about words. Change the seed to see the "
+        "spread."
+    )
+histories = {CELL_NAMES[c]: run.history.get("loss", []) for c, run in current.items()}
+curves.plotly_chart(
+    cached.figure("compare_curves", histories, config.epochs, title="Training loss")
+)
+
+st.subheader("Type a sentence")
+settings.ensure(w("sentence"), EXAMPLE)
+settings.ensure(w("reader"), "lstm")
+typed, reader = st.columns([4, 2])
+typed.text_input("Your sentence", key=w("sentence"), max_chars=200)
+trained = [c for c in CELLS if c in current and current[c].model is not None]
+if not trained:
+    st.warning("Neither model finished training: press Train again.")
+    st.stop()
+if st.session_state[w("reader")] not in trained:
+    st.session_state[w("reader")] = trained[-1]
+reader.radio("Read it with", trained, format_func=CELL_NAMES.get, key=w("reader"),
+             horizontal=True)  # fmt: skip
+try:
+    reading = sentiment_lesson.reading(
+        current[st.session_state[w("reader")]], ds, st.session_state[w("sentence")]
+    )
+except ValueError as exc:
+    st.error(str(exc))
+    st.stop()
+words = [word for word, _, _ in reading["steps"]]
+unknown = [word for word, _, known in reading["steps"] if not known]
+p = float(reading["answer"][1])
+verdict = "positive" if p >= 0.5 else "negative"
+st.markdown(
+    f"**{CELL_NAMES[st.session_state[w('reader')]]} says: {verdict}** "
+    f"(P(positive) = {p:.2f})"
+    + (
+        f" · not in the vocabulary, read as one unknown word: {', '.join(unknown)}"
+        if unknown
+        else ""
+    )
+)
+st.plotly_chart(
+    charts.reading_so_far(words, reading["positive"], [known for _, _, known in reading["steps"]])
+)
+layer = reading["trace"]
+labels = [("·" if word == "<pad>" else word) for word in words]
+panels = cell_view.layer_panels(layer)
+grid = st.columns(2)
+for i, (name, data, kind) in enumerate(panels):
+    with grid[i % 2]:
+        title = f"{name} · word by word"
+        st.plotly_chart(charts.state_heatmap(data, kind, title, time_labels=labels))
+        st.caption(cell_view.EXPLAIN.get(name, ""))
