@@ -1,7 +1,15 @@
-"""Building blocks of the Inside-the-cell page: panels, the step's equation, clicks, replay.
+"""Building blocks of the Inside-the-cell page: panels, the step's equation, clicks, the
+units shown, Play, replay.
 
 The numbers come from ``lstm_core.trace``; this module only names them, writes the
 step's update with its values, and turns a click on a heatmap into a (step, unit) pick.
+
+Units: a heatmap shows at most ``UNITS_PER_VIEW`` units, by default the most active ones
+(largest mean |h| over the input's steps), or a page of consecutive units; the unit the
+page follows starts as the most active one when a model (or layer) is first opened.
+
+Play walks the time step by itself: ``play_tick`` moves it on one step per
+``PLAY_SECONDS`` tick of the page's fragment and stops at the last step.
 
 Replay: a finished job keeps the weights of every k-th epoch (``Job.snapshots``, epoch 0
 = untrained). ``checkpoints`` lists them with the trained model last; a second model of
@@ -12,6 +20,9 @@ the "how the gates changed over training" chart.
 """
 
 from __future__ import annotations
+
+import time
+from collections.abc import MutableMapping
 
 import numpy as np
 import streamlit as st
@@ -63,12 +74,13 @@ def show_svg(svg: str) -> None:
     st.image(svg, width="stretch")
 
 
-def select_cell(key_t: str, key_unit: str, chart_key: str) -> None:
-    """on_select callback of a heatmap: a click picks the unit (row) and the step (column)."""
+def select_cell(key_t: str, key_unit: str, chart_key: str, rows: list[int]) -> None:
+    """on_select callback of a heatmap: a click picks the step (column) and the unit of
+    the clicked row (``rows``: the units the heatmap shows, top to bottom)."""
     points = (st.session_state.get(chart_key) or {}).get("selection", {}).get("points", [])
     if points:
         st.session_state[key_t] = int(points[0]["x"])
-        st.session_state[key_unit] = int(points[0]["y"])
+        st.session_state[key_unit] = rows[int(points[0]["y"])]
 
 
 def clamp(key: str, size: int) -> None:
@@ -82,6 +94,144 @@ def activation_name(model, layer_name: str) -> str:
     """The activation of a model's layer by name ("tanh", "relu", …), for the equations."""
     activation = model.get_layer(layer_name).activation
     return getattr(activation, "__name__", str(activation))
+
+
+# ---------------------------------------------------------------- the units shown
+
+UNITS_PER_VIEW = 32  # rows of a heatmap: more would be too thin to read on a projector
+MOST_ACTIVE = "active"  # the "Units shown" choice of the most active units
+UNIT_CHOSEN_FOR = "inside_unit_for"  # session state: (run, layer) the default unit was picked for
+
+
+def unit_activity(layer_trace) -> np.ndarray:
+    """Mean |h| of every unit over the input's steps (sample 0): (units,)."""
+    return np.abs(layer_trace.h[0]).mean(axis=0)  # (timesteps, units) -> (units,)
+
+
+def most_active(activity: np.ndarray, n: int = UNITS_PER_VIEW) -> list[int]:
+    """The ``n`` most active units, in unit order (ties: the lower unit first)."""
+    order = np.argsort(-activity, kind="stable")[:n]
+    return sorted(int(u) for u in order)
+
+
+def unit_views(n_units: int) -> list[str]:
+    """Choices of "Units shown": the most active, then pages of consecutive units."""
+    return [MOST_ACTIVE, *(str(start) for start in range(0, n_units, UNITS_PER_VIEW))]
+
+
+def unit_view_label(choice: str, n_units: int) -> str:
+    if choice == MOST_ACTIVE:
+        return f"most active {UNITS_PER_VIEW}"
+    start = int(choice)
+    return f"{start}–{min(start + UNITS_PER_VIEW, n_units) - 1}"
+
+
+def shown_units(choice: str, activity: np.ndarray) -> list[int]:
+    """The units a heatmap draws for a "Units shown" choice (all of them when few)."""
+    n_units = activity.size
+    if n_units <= UNITS_PER_VIEW:
+        return list(range(n_units))
+    if choice == MOST_ACTIVE:
+        return most_active(activity)
+    start = int(choice)
+    return list(range(start, min(start + UNITS_PER_VIEW, n_units)))
+
+
+def units_picker(container, note, key: str, activity: np.ndarray, unit: int) -> list[int]:
+    """Draw "Units shown" (only for more than ``UNITS_PER_VIEW`` units) and a note of what
+    the heatmaps show in ``note``; return the units to show, in unit order."""
+    n_units = activity.size
+    if n_units <= UNITS_PER_VIEW:
+        units, shown = list(range(n_units)), f"All {n_units} units."
+    else:
+        views = unit_views(n_units)
+        if st.session_state.get(key) not in views:
+            st.session_state[key] = MOST_ACTIVE
+        container.selectbox(
+            "Units shown",
+            views,
+            format_func=lambda choice: unit_view_label(choice, n_units),
+            key=key,
+            help=f"{UNITS_PER_VIEW} of the {n_units} units at a time: the most active ones "
+            "(largest mean |h| over this input), or a range of unit numbers.",
+        )
+        units = shown_units(st.session_state[key], activity)
+        shown = (
+            f"The {UNITS_PER_VIEW} most active of {n_units} units (largest mean |h| over "
+            "this input), in unit order."
+            if st.session_state[key] == MOST_ACTIVE
+            else f"Units {units[0]}–{units[-1]} of {n_units}."
+        )
+    followed = (
+        f"▶ marks unit {unit}, ▼ the time step."
+        if unit in units
+        else f":orange[Unit {unit}, the one followed, is not among them.]"
+    )
+    note.caption(f"{shown} {followed} Click a cell to follow that unit at that step.")
+    return units
+
+
+def default_unit(key_unit: str, run, layer_index: int, activity: np.ndarray) -> None:
+    """The first time the page opens a model (or one of its layers), follow its most
+    active unit; a unit picked afterwards stays picked."""
+    opened = st.session_state.get(UNIT_CHOSEN_FOR)
+    lost = key_unit not in st.session_state  # e.g. dropped on a page that never drew it
+    if lost or opened is None or opened[0] is not run or opened[1] != layer_index:
+        st.session_state[UNIT_CHOSEN_FOR] = (run, layer_index)
+        st.session_state[key_unit] = most_active(activity, 1)[0]
+
+
+# ---------------------------------------------------------------- Play
+
+PLAY_SECONDS = 0.8  # one time step per tick while playing
+PLAYING = "inside_playing"  # session state: the time step walks by itself
+PLAY_STEP = "inside_play_step"  # session state: the step Play last showed
+PLAYED_AT = "inside_played_at"  # session state: when Play last moved the step (monotonic)
+
+
+def play(key_t: str, n_steps: int) -> None:
+    """▶ Play: walk from the current step (from the first one if at the end)."""
+    t = st.session_state.get(key_t, 0)
+    st.session_state[key_t] = st.session_state[PLAY_STEP] = 0 if t >= n_steps - 1 else t
+    st.session_state[PLAYING] = True
+    st.session_state[PLAYED_AT] = time.monotonic()
+
+
+def pause() -> None:
+    st.session_state[PLAYING] = False
+
+
+def playing() -> bool:
+    return bool(st.session_state.get(PLAYING))
+
+
+def play_tick(state: MutableMapping, key_t: str, n_steps: int, now: float, tick: bool) -> None:
+    """Before the step slider is drawn: while Play runs (and a moment after), the step
+    is Play's, whatever stale slider value a timer request of the browser carried; on a
+    timer ``tick`` it moves on one step once a tick's time has passed since the last
+    move, and Play stops at the last step."""
+    if PLAY_STEP not in state:
+        return
+    moving = state.get(PLAYING)
+    if moving or now - state.get(PLAYED_AT, 0.0) < 1.5 * PLAY_SECONDS:
+        state[key_t] = min(int(state[PLAY_STEP]), n_steps - 1)
+    if not (moving and tick) or now - state.get(PLAYED_AT, 0.0) < 0.75 * PLAY_SECONDS:
+        return
+    t = min(int(state[key_t]) + 1, n_steps - 1)
+    state[key_t] = state[PLAY_STEP] = t
+    state[PLAYED_AT] = now
+    if t >= n_steps - 1:
+        state[PLAYING] = False
+
+
+def play_button(container, key_t: str, n_steps: int, keys: tuple[str, str]) -> None:
+    """▶ Play, or ■ Pause while playing (``keys``: the two buttons' keys)."""
+    if playing():
+        container.button("■ Pause", key=keys[1], on_click=pause, width="stretch")
+    else:
+        container.button("▶ Play", key=keys[0], on_click=play, args=(key_t, n_steps),
+                         type="primary", width="stretch", disabled=n_steps < 2,
+                         help="Walk through the time steps by itself.")  # fmt: skip
 
 
 # ---------------------------------------------------------------- replay of snapshots

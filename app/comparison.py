@@ -69,7 +69,7 @@ def live(task: str) -> None:
     progress = {cell: pool.pool().progress(run.job) for cell, run in current.items()}
     histories = {CELL_NAMES[c]: p.history.get("loss", []) for c, p in progress.items()}
     total = max(p.total for p in progress.values())
-    st.plotly_chart(charts.compare_curves(histories, total))
+    st.plotly_chart(charts.compare_curves(histories, total), theme=None)
     states = {CELL_NAMES[c]: training_panel.progress_text(p) for c, p in progress.items()}
     st.dataframe(pd.DataFrame({"model": states.keys(), "state": states.values()}),
                  hide_index=True, width="stretch")  # fmt: skip
@@ -82,7 +82,7 @@ def finished(task: str) -> None:
         training_panel.settle(run)
     histories = {CELL_NAMES[c]: run.history.get("loss", []) for c, run in current.items()}
     total = max(run.config.epochs for run in current.values())
-    st.plotly_chart(cached.figure("compare_curves", histories, total))
+    st.plotly_chart(cached.figure("compare_curves", histories, total), theme=None)
     st.dataframe(result_table(task, current), hide_index=True, width="stretch")
 
 

@@ -74,15 +74,46 @@ def prediction_rows(ds: datasets.Dataset, preds: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def show_results(page: TaskPage, run: Run, ds: datasets.Dataset) -> None:
+HEADLINE_HELP = (
+    "The trained model on its own training data, with dropout off (as in use). The "
+    "accuracy on the training curve can be lower: it is measured while training, with "
+    "dropout switching units off."
+)
+
+
+def _predictions(run: Run, ds: datasets.Dataset) -> tuple[str, np.ndarray]:
     digest = cached.weights_digest(run.model)
-    preds = cached.predict(run.model, digest, ds.x)
+    return digest, cached.predict(run.model, digest, ds.x)
+
+
+def headline(run: Run, ds: datasets.Dataset) -> str:
+    """The outcome in three words: "6/6 correct", "3/4 within 5 %", "4/4 characters"."""
+    _, preds = _predictions(run, ds)
+    rows = prediction_rows(ds, preds)
+    right = int((rows[""] == "✓").sum())
+    if ds.task == "regression":
+        return f"{right}/{len(rows)} within 5 %"
+    if ds.task == "next_char":
+        return f"{right}/{len(rows)} characters"
+    return f"{right}/{len(rows)} correct"
+
+
+def show_predictions(run: Run, ds: datasets.Dataset, stale: bool) -> None:
+    """The predictions chart, beside the loss curve on the first screen."""
+    _, preds = _predictions(run, ds)
+    st.plotly_chart(predictions_figure(ds, preds), theme=None)
+    if stale:
+        st.caption("⚠ These are the old model's predictions: the settings changed since.")
+
+
+def show_more(page: TaskPage, run: Run, ds: datasets.Dataset) -> None:
+    """Below the first screen: the prediction table, the parameters, your own input."""
+    digest, preds = _predictions(run, ds)
     st.subheader("Predictions on the training data")
     left, right = st.columns([3, 2])
-    left.plotly_chart(predictions_figure(ds, preds))
-    right.dataframe(prediction_rows(ds, preds), hide_index=True, width="stretch")
+    left.dataframe(prediction_rows(ds, preds), hide_index=True, width="stretch")
     if ds.task == "regression":
-        right.caption("✓ = within 5 % of the target.")
+        left.caption("✓ = within 5 % of the target.")
     with right.expander("Parameters of this model"):
         show_params(run.model)
     st.subheader("Try your own input")
@@ -131,7 +162,8 @@ def your_input(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) -> N
                 answer.labels,
                 title=title,
                 axis_title="next character" if ds.task == "next_char" else "class",
-            )
+            ),
+            theme=None,
         )
     except ValueError as exc:
         right.info(f"No probability chart: {exc} (the output activation is not a probability).")

@@ -38,3 +38,11 @@ def fragment_rerun() -> bool:
 
     ctx = get_script_run_ctx()
     return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def in_server() -> bool:
+    """True under ``streamlit run`` (a browser watches), False in AppTests and scripts."""
+    from streamlit.runtime import Runtime
+
+    # AppTest stands in a MagicMock(spec=Runtime), which passes isinstance: compare types.
+    return Runtime.exists() and type(Runtime.instance()) is Runtime

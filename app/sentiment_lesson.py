@@ -20,8 +20,8 @@ from lstm_core.training import TrainConfig
 PAGE = "sentiment"
 CELLS = ("simple_rnn", "lstm")
 DATASET = "sentiment"
-SPEC = ModelSpec(cell="lstm", units=32, embedding_dim=16)
-CONFIG = TrainConfig(epochs=30, batch_size=32, learning_rate=0.01, seed=0)
+SPEC = ModelSpec(cell="lstm", units=32, embedding_dim=32)
+CONFIG = TrainConfig(epochs=10, batch_size=32, learning_rate=0.005, seed=0)
 EXAMPLE = "The plot was slow but the ending was wonderful."
 
 

@@ -10,7 +10,7 @@ This module imports no TensorFlow: the home page imports it and must open fast.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lstm_core.jobs import Job
@@ -49,6 +49,11 @@ def run_key(page: str) -> str:
     return f"run:{page}"
 
 
+def projector_key() -> str:
+    """Projector mode (the toggle, also ``?projector=1``): bigger text, no sidebar."""
+    return "w:app:projector"
+
+
 def generated_key(page: str) -> str:
     return f"generated:{page}"
 
@@ -71,6 +76,8 @@ class Run:
     job: Job
     model: Any = None  # a keras.Model, owned by this session only (never cached)
     pending_model: Any = None  # built at Train (same seed as the worker's), weights come later
+    changes: list[str] = field(default_factory=list)  # settings changed since the previous run
+    replay_from: float | None = None  # when a too-fast curve started replaying (monotonic)
 
     @property
     def in_progress(self) -> bool:

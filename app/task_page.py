@@ -63,15 +63,13 @@ def render_task_page(page: TaskPage) -> None:
         ds = cached.load_dataset(dataset, **options)
     except ValueError as exc:
         st.error(str(exc))
+    run = state.get_run(st.session_state, page.key)
     if ds is not None:
-        show_data(page, ds)
+        show_data(page, ds, folded=run is not None)
     ready = ds is not None and spec is not None and config is not None
     run = train_section(page, lesson_key, dataset, options, spec, config, ready)
     if run is not None and run.model is not None:
-        if ready:
-            changes = settings.changed_settings(run, spec, config, options)
-            training_panel.out_of_date(run, changes)
-        results.show_results(page, run, cached.load_dataset(run.dataset, **run.data_options))
+        results.show_more(page, run, cached.load_dataset(run.dataset, **run.data_options))
     if ready:
         show_code(lesson, spec, config, ds)
     pool.pool().warm(Experiment.of(lesson.dataset, lesson.dataset_options, lesson.spec,
@@ -87,39 +85,54 @@ def train_section(
     config: TrainConfig | None,
     ready: bool,
 ):
-    """Train button, then the live panel while the job runs or the finished curves."""
-    clicked = st.columns([1, 5])[0].button(
+    """Train and the outcome on one screen: the status line (or what is out of date) and
+    the headline beside the button, the loss curve beside the predictions below them."""
+    button, status, headline = st.columns([1, 4, 1], vertical_alignment="center")
+    clicked = button.button(
         "▶ Train",
         key=state.button(page.key, "train"),
         type="primary",
         disabled=not ready,
         width="stretch",
-        help="Build a fresh model with these settings and train it." if ready else None,
     )
     if clicked and ready:
         try:
             training_panel.submit(page.key, lesson, dataset, options, spec, config)
         except ValueError as exc:
-            st.error(str(exc))  # the previous run, if any, stays as it was
+            status.error(str(exc))  # the previous run, if any, stays as it was
     run = state.get_run(st.session_state, page.key)
     training_panel.settle(run)
     if run is None:
-        st.caption("Press Train: the loss curve grows epoch by epoch; Stop keeps what was learnt.")
-    elif run.in_progress:
+        status.caption(
+            "Press Train: the loss curve grows epoch by epoch; Stop keeps what was learnt."
+        )
+        return run
+    if run.in_progress:
         training_panel.live_panel(page.key)
-    else:
+        return run
+    stale = settings.changed_settings(run, spec, config, options) if ready else []
+    training_panel.show_status(run, stale, where=status)
+    curve, outcome = st.columns([1, 1])
+    with curve:
         training_panel.finished_chart(run)
-        training_panel.show_status(run)
+    if run.model is not None:
+        ds = cached.load_dataset(run.dataset, **run.data_options)
+        headline.metric("Training data", results.headline(run, ds), help=results.HEADLINE_HELP)
+        with outcome:
+            results.show_predictions(run, ds, stale=bool(stale))
     return run
 
 
-def show_data(page: TaskPage, ds: datasets.Dataset) -> None:
-    left, right = st.columns([2, 3])
-    left.markdown(f"**Data** — {ds.description}")
+def show_data(page: TaskPage, ds: datasets.Dataset, folded: bool) -> None:
+    """The data as a table and a picture; folded away once there is a run to look at."""
+    box = st.expander(f"**The data** — {ds.description}") if folded else st.container()
+    left, right = box.columns([2, 3])
+    if not folded:
+        left.markdown(f"**Data** — {ds.description}")
     if ds.task == "regression":
         left.caption(scaler_note(ds))
     left.dataframe(data_table(ds), hide_index=True, width="stretch")
-    right.plotly_chart(page.data_picture(ds))
+    right.plotly_chart(page.data_picture(ds), theme=None)
 
 
 def show_code(lesson: Lesson, spec: ModelSpec, config: TrainConfig, ds: datasets.Dataset) -> None:

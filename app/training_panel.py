@@ -10,16 +10,20 @@ reruns the page, never the training. When the job is done the whole page reruns,
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from app import cached, charts, pool, runtime, state
-from app.settings import describe_run
+from app.settings import changed_settings, describe_run
 from app.state import Run
 from lstm_core.jobs import Experiment, Progress
 from lstm_core.models import ModelSpec
 from lstm_core.training import TrainConfig
 
 REFRESH_SECONDS = 0.3  # how often the live panel redraws while a job queues or trains
+REPLAY_SECONDS = 2.5  # a run faster than a class can watch is replayed over this long
+REPLAY_BELOW = 1.0  # ... when it trained in less than this many seconds
 
 
 def submit(
@@ -31,7 +35,10 @@ def submit(
     ds = cached.load_dataset(dataset, **options)
     model = models.build(spec, ds, seed=config.seed)  # the same weights the worker starts from
     job = pool.pool().submit(Experiment.of(dataset, options, spec, config), pool.owner())
-    run = Run(page, lesson, spec, config, dataset, dict(options), job, pending_model=model)
+    before = state.get_run(st.session_state, page)
+    changes = changed_settings(before, spec, config, options) if before is not None else []
+    run = Run(page, lesson, spec, config, dataset, dict(options), job, pending_model=model,
+              changes=changes)  # fmt: skip
     st.session_state[state.run_key(page)] = run
     st.session_state.pop(state.generated_key(page), None)
     return run
@@ -46,7 +53,15 @@ def settle(run: Run | None) -> None:
     if run.job.weights is not None and run.pending_model is not None:
         training.set_weights(run.pending_model, run.job.weights)
         run.model = run.pending_model
+        if _worth_replaying(run):
+            run.replay_from = time.monotonic()
     run.pending_model = None
+
+
+def _worth_replaying(run: Run) -> bool:
+    """A curve that finished before anyone could see it fall, on a real server (AppTests
+    and scripts read the finished curve at once)."""
+    return runtime.in_server() and run.seconds < REPLAY_BELOW and run.epochs_done > 2
 
 
 def stop(page: str) -> None:
@@ -74,7 +89,9 @@ def live_panel(page: str) -> None:
         disabled=progress.stopping,
         width="stretch",
     )
-    st.plotly_chart(charts.training_curves(progress.history, progress.total, title="Training"))
+    st.plotly_chart(
+        charts.training_curves(progress.history, progress.total, title="Training"), theme=None
+    )
 
 
 def keep_page_settings() -> None:
@@ -110,40 +127,80 @@ def progress_text(progress: Progress) -> str:
 
 
 def finished_chart(run: Run) -> None:
+    """The finished curves; replayed over ``REPLAY_SECONDS`` right after a too-fast run."""
+    if replaying(run):
+        replay_chart(run.page)
+        return
     st.plotly_chart(
-        cached.figure("training_curves", run.history, run.config.epochs, title="Training")
+        cached.figure("training_curves", run.history, run.config.epochs, title="Training"),
+        theme=None,
     )
 
 
-def show_status(run: Run) -> None:
-    """The sentence that says how a finished run ended."""
-    seconds = f"{run.seconds:.1f} s" if run.seconds >= 0.1 else "under 0.1 s"
+def replaying(run: Run) -> bool:
+    return run.replay_from is not None and time.monotonic() - run.replay_from < REPLAY_SECONDS
+
+
+def skip_replay(page: str) -> None:
+    run = state.get_run(st.session_state, page)
+    if run is not None:
+        run.replay_from = None
+
+
+@st.fragment(run_every=0.1)
+def replay_chart(page: str) -> None:
+    """The curve drawn epoch by epoch at watching speed, then the page redraws once."""
+    keep_page_settings()
+    run = state.get_run(st.session_state, page)
+    if run is None or not replaying(run):
+        if runtime.fragment_rerun():
+            st.rerun()
+        return
+    share = (time.monotonic() - run.replay_from) / REPLAY_SECONDS
+    shown = max(1, int(round(share * run.epochs_done)))
+    history = {name: values[:shown] for name, values in run.history.items()}
+    st.plotly_chart(charts.training_curves(history, run.config.epochs, title="Training"),
+                    theme=None)  # fmt: skip
+    note, skip = st.columns([5, 1], vertical_alignment="center")
+    note.caption(f"Replaying the curve slowly: training took {seconds_text(run.seconds)}.")
+    skip.button("Skip ⏭", key=state.button(page, "skip_replay"), on_click=skip_replay,
+                args=(page,))  # fmt: skip
+
+
+def seconds_text(seconds: float) -> str:
+    return "< 0.1 s" if seconds < 0.1 else f"{seconds:.1f} s"
+
+
+def status_text(run: Run) -> tuple[str, str]:
+    """(kind, sentence) of how a finished run ended: kind is success|info|warning|error."""
+    took = seconds_text(run.seconds)
+    since = f" · changed since the last run: {'; '.join(run.changes)}" if run.changes else ""
     if run.stop_reason == "completed":
-        st.success(f"Trained {run.epochs_done} epochs in {seconds}.", icon=":material/check:")
-    elif run.stop_reason == "early_stopping":
-        st.info(
-            f"{run.message} Ran {run.epochs_done} of {run.config.epochs} epochs in {seconds}.",
-            icon=":material/stop_circle:",
-        )
-    elif run.stop_reason in ("nan", "diverged", "error"):
-        st.error(run.message)
-    elif run.stop_reason == "stopped" and run.model is None:
-        st.warning("Stopped before training started: there is no model yet.")
-    elif run.stop_reason == "stopped":
-        st.warning(
-            f"Stopped at epoch {run.epochs_done} of {run.config.epochs} — "
-            "the model trained so far is kept.",
-            icon=":material/stop_circle:",
-        )
-    elif run.stop_reason == "cancelled":
-        st.warning(run.message)
+        return "success", f"Trained {run.epochs_done} epochs in {took}{since}."
+    if run.stop_reason == "early_stopping":
+        return "info", (f"{run.message} Ran {run.epochs_done} of {run.config.epochs} epochs in "
+                        f"{took}{since}.")  # fmt: skip
+    if run.stop_reason in ("nan", "diverged", "error"):
+        return "error", run.message
+    if run.stop_reason == "stopped" and run.model is None:
+        return "warning", "Stopped before training started: there is no model yet."
+    if run.stop_reason == "stopped":
+        return "warning", (f"Stopped at epoch {run.epochs_done} of {run.config.epochs} — the "
+                           "model trained so far is kept.")  # fmt: skip
+    return "warning", run.message
 
 
-def out_of_date(run: Run, changes: list[str]) -> None:
-    if changes:
-        st.warning(
-            f"**Out of date** — this model was trained with {describe_run(run)}. "
-            f"Changed since: {'; '.join(changes)}. Press Train to use the new settings; "
-            "until then the results below are the old model's.",
+def show_status(run: Run, stale: list[str], where=None) -> None:
+    """The sentence that says how a finished run ended — or that it is out of date."""
+    where = where or st
+    if stale:
+        where.warning(
+            f"**Out of date** — this model was trained with {describe_run(run)}. Changed "
+            f"since: {'; '.join(stale)}. Press Train to use the new settings.",
             icon=":material/warning:",
         )
+        return
+    kind, text = status_text(run)
+    icons = {"success": ":material/check:", "info": ":material/stop_circle:",
+             "warning": ":material/stop_circle:", "error": ":material/error:"}  # fmt: skip
+    getattr(where, kind)(text, icon=icons[kind])

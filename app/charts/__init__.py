@@ -4,14 +4,16 @@ Every builder in this package is pure: it takes numpy arrays / lists, returns a
 ``plotly.graph_objects.Figure`` (or, for the cell diagram, an SVG string) and never
 calls Streamlit. Tests call the builders directly and assert on ``fig.data``.
 
-The charts are made for a classroom projector at 1366×768: base font 15 px, titles
-and axis titles everywhere, heights between 300 and 420 px. Two colour scales are
+The charts are made for a classroom projector at 1366×768: base font 16 px (axis titles
+18 px, dark text), titles and axis titles everywhere, heights between 300 and 420 px
+(heatmaps 16 px per row, so each of up to 32 rows is labelled). Two colour scales are
 used everywhere, so the heatmaps and the cell diagram agree:
 
 * ``ACTIVATION_SCALE`` (diverging, centred on 0) for activations, hidden and cell
   states, the tanh candidate: anything in [−1, 1] (widened symmetrically when a
   relu layer or the cell state goes beyond ±1);
-* ``GATE_SCALE`` (sequential) for the sigmoid gates, whose values lie in [0, 1].
+* ``GATE_SCALE`` (sequential, Viridis stretched over 0.5–1) for the sigmoid gates,
+  whose values lie in [0, 1].
 
 One module per subject:
 
@@ -47,10 +49,12 @@ from app.charts.gradients import gradient_flow
 from app.charts.memory import CELL_COLORS, accuracy_by_length
 from app.charts.predictions import predictions_vs_targets, probability_bars
 from app.charts.states import (
+    MAX_CELL_TEXT_STEPS,
     MAX_CELL_TEXT_UNITS,
     clickable_cells,
     gates_over_training,
     state_heatmap,
+    step_labels,
     unit_lines,
 )
 from app.charts.style import (
@@ -84,6 +88,7 @@ __all__ = [
     "probability_bars",
     "state_heatmap",
     "unit_lines",
+    "step_labels",
     "gates_over_training",
     "clickable_cells",
     "cell_diagram_svg",
@@ -105,6 +110,7 @@ __all__ = [
     "TITLE_FONT_SIZE",
     "TEMPLATE",
     "MAX_CELL_TEXT_UNITS",
+    "MAX_CELL_TEXT_STEPS",
     "activation_limit",
     # the cell diagram's asset and symbols
     "ASSET_PATH",

@@ -81,7 +81,7 @@ def _box_color(value: float | Sequence[float], scale_kind: str) -> str | None:
     if not math.isfinite(v):
         return None
     if scale_kind == "gate":
-        return sample_colorscale(get_colorscale(GATE_SCALE), [min(1.0, max(0.0, v))])[0]
+        return sample_colorscale(GATE_SCALE, [min(1.0, max(0.0, v))], colortype="rgb")[0]
     return sample_colorscale(get_colorscale(ACTIVATION_SCALE), [min(1.0, max(0.0, (v + 1) / 2))])[0]
 
 

@@ -244,7 +244,7 @@ def windows_chart(x: np.ndarray, y: np.ndarray) -> go.Figure:
         fig,
         "Windows (lines) and the value each must predict (stars)",
         _clamp_height(260 + 12 * n),
-        legend={"font": {"size": 13}, "tracegroupgap": 0},
+        legend={"font": {"size": BASE_FONT_SIZE}, "tracegroupgap": 0},
     )
 
 

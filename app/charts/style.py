@@ -7,8 +7,9 @@ Two colour scales are used everywhere, so the heatmaps and the cell diagram agre
   relu layer or the cell state goes beyond ±1);
 * ``GATE_SCALE`` (sequential) for the sigmoid gates, whose values lie in [0, 1].
 
-``_style`` gives a figure the projector look (base font 15 px, a title, a height
-that ``_clamp_height`` keeps between 300 and 420 px); the other helpers format
+``_style`` gives a figure the projector look (16 px ticks and legends, 18 px axis
+titles, near-black text, a title, a height that ``_clamp_height`` keeps between 300
+and 420 px); the other helpers format
 numbers, make blanks visible, check inputs and label time steps for the builders
 in the sibling modules.
 """
@@ -22,7 +23,24 @@ import numpy as np
 import plotly.graph_objects as go
 
 ACTIVATION_SCALE = "RdBu_r"  # diverging, colour-blind safe; blue < 0 < red
-GATE_SCALE = "Viridis"  # sequential, colour-blind safe; dark = closed, yellow = open
+# Sigmoid gates in [0, 1], for a projector: Viridis (colour-blind safe, lightness rising
+# with the value) with its upper 70 % spread over gate values 0.5–1, where a forget gate's
+# 0.9 and 0.99 make the difference, so 0.5 (blue, L* 39) and 0.9 (lime, L* 81) differ in
+# hue and lightness at a glance; 0–0.5 runs dark purple to blue ("closed"). The plain
+# Viridis gave 0.5–0.7 one teal.
+GATE_SCALE = [
+    [0.0, "#440154"],  # viridis(0.00)
+    [0.1, "#461667"],  # viridis(0.06)
+    [0.2, "#472b79"],  # viridis(0.12)
+    [0.3, "#423c83"],  # viridis(0.18)
+    [0.4, "#3c4e8a"],  # viridis(0.24)
+    [0.5, "#355f8c"],  # viridis(0.30)
+    [0.6, "#26818e"],  # viridis(0.44)
+    [0.7, "#24a385"],  # viridis(0.58)
+    [0.8, "#50c269"],  # viridis(0.72)
+    [0.9, "#a3da37"],  # viridis(0.86)
+    [1.0, "#fde725"],  # viridis(1.00)
+]
 ACTIVATION_COLORBAR = "activation"
 GATE_COLORBAR = "gate value"
 
@@ -43,25 +61,45 @@ MUTED_COLOR = "#9DB4C8"
 CORRECT_COLOR = "#009E73"
 WRONG_COLOR = "#D55E00"
 
-BASE_FONT_SIZE = 15
-TITLE_FONT_SIZE = 19
+BASE_FONT_SIZE = 16  # tick labels, legends, hover: readable from the back row
+AXIS_TITLE_SIZE = 18
+TITLE_FONT_SIZE = 20
+TEXT_COLOR = "#1a1a1a"  # near-black on white: contrast about 17:1 (the goal is 7:1)
 TEMPLATE = "plotly_white"
 
 
 def _style(fig: go.Figure, title: str, height: int, **layout: object) -> go.Figure:
-    """Apply the projector-friendly look shared by every chart."""
+    """Apply the projector-friendly look shared by every chart.
+
+    Pages draw figures with ``st.plotly_chart(..., theme=None)``: Streamlit's own chart
+    theme would otherwise replace these fonts with 12 px light-grey tick labels.
+    """
+    text = {"size": BASE_FONT_SIZE, "color": TEXT_COLOR}
     fig.update_layout(
         template=TEMPLATE,
-        title={"text": title, "font": {"size": TITLE_FONT_SIZE}, "x": 0.02, "xanchor": "left"},
-        font={"size": BASE_FONT_SIZE},
+        title={"text": title, "font": {"size": TITLE_FONT_SIZE, "color": TEXT_COLOR},
+               "x": 0.02, "xanchor": "left"},
+        font=text,
         height=height,
-        margin={"l": 70, "r": 30, "t": 70, "b": 60},
+        margin={"l": 76, "r": 30, "t": 70, "b": 64},
         hoverlabel={"font": {"size": BASE_FONT_SIZE}},
-        legend={"font": {"size": BASE_FONT_SIZE - 1}},
-    )
+        legend={"font": text},
+    )  # fmt: skip
+    fig.for_each_xaxis(_readable_axis)
+    fig.for_each_yaxis(_readable_axis)
+    fig.update_traces(colorbar={"tickfont": text}, selector={"type": "heatmap"})
     if layout:
         fig.update_layout(**layout)
     return fig
+
+
+def _readable_axis(axis) -> None:
+    """At least 16 px dark tick labels and an 18 px axis title; larger sizes set by a
+    builder (e.g. big character labels) stay."""
+    tick = axis.tickfont.size or 0
+    axis.tickfont.size, axis.tickfont.color = max(tick, BASE_FONT_SIZE), TEXT_COLOR
+    title = axis.title.font.size or 0
+    axis.title.font.size, axis.title.font.color = max(title, AXIS_TITLE_SIZE), TEXT_COLOR
 
 
 def _clamp_height(pixels: float, low: int = 300, high: int = 420) -> int:

@@ -39,7 +39,9 @@ st.slider(
     step=0.1,
     key=state.HOME_HIGHLIGHT,
 )
-st.plotly_chart(charts.transfer_functions(highlight=st.session_state[state.HOME_HIGHLIGHT]))
+st.plotly_chart(
+    charts.transfer_functions(highlight=st.session_state[state.HOME_HIGHLIGHT]), theme=None
+)
 st.caption("Gates use the sigmoid (0 = closed, 1 = open); the candidate and the output use tanh.")
 
 st.subheader("Lessons")

@@ -2,11 +2,15 @@
 
 After training, an epoch slider replays every view with the weights kept at that epoch,
 and a small chart follows one unit's gates from the untrained model to the trained one.
+The heatmaps show 32 units at a time (the most active by default); ▶ Play walks the
+time steps by itself for a class to watch.
 """
+
+import time
 
 import streamlit as st
 
-from app import cached, cell_view, charts, settings, state, training_panel
+from app import cached, cell_view, charts, runtime, settings, state, training_panel
 from lstm_core import predict
 from lstm_core import trace as tracer
 from lstm_core.lessons import LESSONS
@@ -77,15 +81,6 @@ pick_mode.radio(
     format_func={"sample": "a training sample", "typed": "type your own"}.get,
     key=mode_key,
 )
-points = cell_view.checkpoints(run)  # empty: no replay of the training (no slider)
-final = run.epochs_done
-if points:
-    step_col, epoch_col, unit_col = st.columns([4, 4, 2])
-    epoch = cell_view.epoch_slider(epoch_col, w(f"epoch:{page}"), run, points)
-    st.caption(cell_view.epoch_caption(epoch, final))
-else:
-    (step_col, unit_col), epoch = st.columns([3, 1]), final
-replaying = epoch != final
 with pick_input:
     try:
         if st.session_state[mode_key] == "sample":
@@ -99,73 +94,120 @@ with pick_input:
         else:
             st.text_input("Your input", key=typed_key)
             x, labels = predict.typed_input(ds, st.session_state[typed_key])
-        model = cell_view.model_at(run, points, epoch) if replaying else run.model
-        traces = cached.trace(model, cached.weights_digest(model), x)
+        trained = cached.trace(run.model, cached.weights_digest(run.model), x)
     except ValueError as exc:
         st.error(str(exc))
         st.stop()
 
-if not traces:
+if not trained:
     st.info("This model has no recurrent layer (a Dense network keeps no state): nothing to step.")
     st.stop()
-cell_view.clamp(w("layer"), len(traces))
+cell_view.clamp(w("layer"), len(trained))
 pick_layer.selectbox(
     "Layer",
-    range(len(traces)),
+    range(len(trained)),
     key=w("layer"),
-    format_func=lambda i: f"{i + 1}: {traces[i].name} ({traces[i].units} units)",
-    disabled=len(traces) == 1,
+    format_func=lambda i: f"{i + 1}: {trained[i].name} ({trained[i].units} units)",
+    disabled=len(trained) == 1,
 )
-layer = traces[st.session_state[w("layer")]]
-cell_view.clamp(w("t"), layer.timesteps)
-cell_view.clamp(w("unit"), layer.units)
+layer_index = st.session_state[w("layer")]
+n_steps, n_units = trained[layer_index].timesteps, trained[layer_index].units
+points = cell_view.checkpoints(run)  # empty: no replay of the training (no slider)
+final = run.epochs_done
+steps = charts.step_labels(labels, text=ds.task == "next_char")  # "t = 3 (x = 1)"
+wide = n_steps > charts.MAX_CELL_TEXT_STEPS // 2  # long inputs: one heatmap per row
 
-if layer.timesteps > 1:
-    step_col.select_slider(
-        "Time step t",
-        options=range(layer.timesteps),
-        format_func=lambda t: f"{t + 1} · {labels[t]}",
-        key=w("t"),
-    )
-unit_col.number_input("Unit", min_value=0, max_value=layer.units - 1, step=1, key=w("unit"))
-t, unit = st.session_state[w("t")], st.session_state[w("unit")]
 
-values = tracer.step_values(layer, 0, t, unit)
-at_epoch = f" · epoch {epoch}" if replaying else ""
-cell_name = CELL_NAMES[layer.cell]
-diagram, lines = st.columns([3, 2])
-with diagram:
-    title = f"{cell_name} unit {unit}, step {t + 1} (input {labels[t]})" + at_epoch
-    cell_view.show_svg(charts.cell_diagram_svg(values, cell=layer.cell, title=title))
-    st.markdown(
-        cell_view.step_equation(
-            layer.cell, values, cell_view.activation_name(run.model, layer.name)
+def moving_parts(timer_on: bool) -> None:
+    """Everything that follows the step, the epoch and the unit: reruns alone on a
+    click or a heatmap pick, and every ``PLAY_SECONDS`` while ▶ Play walks the steps."""
+    tick = runtime.fragment_rerun()
+    if tick:
+        training_panel.keep_page_settings()
+    cell_view.play_tick(st.session_state, w("t"), n_steps, time.monotonic(), tick)
+    cell_view.clamp(w("t"), n_steps)
+    widths = [1, 4, 3, 2] if points else [1, 7, 2]
+    play_col, step_col, *epoch_col, unit_col = st.columns(widths, vertical_alignment="bottom")
+    buttons = (state.button(PAGE, "play"), state.button(PAGE, "pause"))
+    cell_view.play_button(play_col, w("t"), n_steps, buttons)
+    if n_steps > 1:
+        step_col.select_slider(
+            "Time step",
+            options=range(n_steps),
+            format_func=steps.__getitem__,
+            key=w("t"),
+            disabled=cell_view.playing(),
         )
+    epoch = (
+        cell_view.epoch_slider(epoch_col[0], w(f"epoch:{page}"), run, points) if points else final
     )
-panels = cell_view.layer_panels(layer)
-lines.plotly_chart(charts.unit_lines(dict((n, v) for n, v, _ in panels), unit, labels))
-if points:
-    history = cell_view.values_over_training(run, points, x)[st.session_state[w("layer")]]
+    model = cell_view.model_at(run, points, epoch) if epoch != final else run.model
+    layer = cached.trace(model, cached.weights_digest(model), x)[layer_index]
+    activity = cell_view.unit_activity(layer)
+    cell_view.default_unit(w("unit"), run, layer_index, activity)
+    cell_view.clamp(w("unit"), n_units)
+    unit_col.number_input("Unit", min_value=0, max_value=n_units - 1, step=1, key=w("unit"))
+    if points:
+        st.caption(cell_view.epoch_caption(epoch, final))
+    t, unit = st.session_state[w("t")], st.session_state[w("unit")]
+    at_epoch = f" · epoch {epoch}" if epoch != final else ""
+    cell_name = CELL_NAMES[layer.cell]
+    panels = cell_view.layer_panels(layer)
+
+    diagram, lines = st.columns([3, 2])
+    with diagram:
+        title = f"{cell_name} unit {unit} · {steps[t]}" + at_epoch
+        values = tracer.step_values(layer, 0, t, unit)
+        cell_view.show_svg(charts.cell_diagram_svg(values, cell=layer.cell, title=title))
+        activation = cell_view.activation_name(run.model, layer.name)
+        st.markdown(cell_view.step_equation(layer.cell, values, activation))
+    series = {name: data for name, data, _ in panels}
     lines.plotly_chart(
-        charts.gates_over_training(
+        charts.unit_lines(series, unit, steps, selected_step=t, tick_room=58), theme=None
+    )
+    if points:  # full width: the diagram's column is as tall as the chart beside it
+        history = cell_view.values_over_training(run, points, x)[layer_index]
+        over_training = charts.gates_over_training(
             [e for e, _ in points],
             cell_view.unit_over_training(history, t, unit),
             unit,
-            f"{t + 1} (input {labels[t]})",
+            steps[t],
             selected_epoch=epoch,
         )
-    )
+        st.plotly_chart(over_training, theme=None)
+    units = cell_view.units_picker(*st.columns([1, 3], vertical_alignment="bottom"),
+                                   w(f"units_shown:{page}"), activity, unit)  # fmt: skip
+    heatmaps(panels, f" · {cell_name} layer {layer.name}{at_epoch}", units, t, unit)
+    if cell_view.playing() != timer_on:
+        # Play pressed, paused or at the end: start or stop the fragment's timer. Only
+        # after the slider is drawn, so the browser gets the step set by Play.
+        st.rerun()
 
-grid = st.columns(2)
-for i, (name, data, kind) in enumerate(panels):
-    with grid[i % 2]:
-        chart_key = state.chart(PAGE, name)
-        title = f"{name} · {cell_name} layer {layer.name}" + at_epoch
-        figure = charts.state_heatmap(data, kind, title, time_labels=labels, selected_unit=unit)
-        st.plotly_chart(
-            charts.clickable_cells(figure),
-            key=chart_key,
-            on_select=lambda key=chart_key: cell_view.select_cell(w("t"), w("unit"), key),
-            selection_mode="points",
-        )
-        st.caption(cell_view.EXPLAIN.get(name, ""))
+
+def heatmaps(panels: list, title_end: str, units: list[int], t: int, unit: int) -> None:
+    """h, c and every gate as units × steps, the same units in each; a click picks a cell."""
+    per_row = 1 if wide else 2
+    for i, (name, data, kind) in enumerate(panels):
+        if i % per_row == 0:
+            row = st.columns(per_row)
+        with row[i % per_row]:
+            chart_key = state.chart(PAGE, name)
+            figure = charts.state_heatmap(
+                data, kind, name + title_end, time_labels=steps, selected_unit=unit,
+                units=units, selected_step=t, tick_room=130 if wide else 56,
+            )  # fmt: skip
+            st.plotly_chart(
+                charts.clickable_cells(figure),
+                key=chart_key,
+                on_select=lambda key=chart_key: cell_view.select_cell(
+                    w("t"), w("unit"), key, units
+                ),
+                selection_mode="points",
+                theme=None,
+            )
+            st.caption(cell_view.EXPLAIN.get(name, ""))
+
+
+st.fragment(moving_parts, run_every=cell_view.PLAY_SECONDS if cell_view.playing() else None)(
+    cell_view.playing()
+)

@@ -69,7 +69,7 @@ def live() -> None:
 def show(sweep) -> None:
     left, right = st.columns([3, 2])
     results = memory_lesson.results(sweep)
-    left.plotly_chart(charts.accuracy_by_length(results, sweep.lengths, CHANCE))
+    left.plotly_chart(charts.accuracy_by_length(results, sweep.lengths, CHANCE), theme=None)
     right.dataframe(memory_lesson.table(sweep), hide_index=True, width="stretch")
     return right
 
@@ -122,7 +122,7 @@ with st.spinner("Computing the gradients…"):
         curves = memory_lesson.gradient_curves(length, st.session_state[w("forget_bias")])
 memory_lesson.warm()  # the sweep's loops compile in idle workers while this page is read
 chart, words = st.columns([3, 2])
-chart.plotly_chart(charts.gradient_flow(curves))
+chart.plotly_chart(charts.gradient_flow(curves), theme=None)
 words.markdown("\n\n".join(memory_lesson.fading(curves)))
 words.caption(
     "Untrained, Keras' orthogonal recurrent weights keep a SimpleRNN's gradient alive for a "

@@ -64,6 +64,7 @@ st.markdown(
 st.plotly_chart(
     scratch_charts.step_terms(result.terms(t), activation, step=t, selected_unit=unit),
     key=state.chart(PAGE, "terms"),
+    theme=None,
 )
 st.caption(
     "Every row has one cell per unit; the outlined column is unit j, whose numbers are "
@@ -95,8 +96,10 @@ st.plotly_chart(
         result.rnn.outputs, result.keras_outputs, result.difference
     ),
     key=state.chart(PAGE, "outputs"),
+    theme=None,
 )
 st.plotly_chart(
     scratch_charts.unit_outputs(result.rnn.outputs, result.keras_outputs, unit),
     key=state.chart(PAGE, "unit"),
+    theme=None,
 )

@@ -86,7 +86,7 @@ def live() -> None:
                   on_click=sentiment_lesson.stop_all)  # fmt: skip
     histories = {CELL_NAMES[c]: p.history.get("loss", []) for c, p in progress.items()}
     st.plotly_chart(charts.compare_curves(histories, max(p.total for p in progress.values()),
-                                          title="Training loss"))  # fmt: skip
+                                          title="Training loss"), theme=None)  # fmt: skip
 
 
 if busy or any(run.in_progress for run in current.values()):
@@ -116,7 +116,7 @@ with scores:
     )
 histories = {CELL_NAMES[c]: run.history.get("loss", []) for c, run in current.items()}
 curves.plotly_chart(
-    cached.figure("compare_curves", histories, config.epochs, title="Training loss")
+    cached.figure("compare_curves", histories, config.epochs, title="Training loss"), theme=None
 )
 
 st.subheader("Type a sentence")
@@ -153,7 +153,8 @@ st.markdown(
     )
 )
 st.plotly_chart(
-    charts.reading_so_far(words, reading["positive"], [known for _, _, known in reading["steps"]])
+    charts.reading_so_far(words, reading["positive"], [known for _, _, known in reading["steps"]]),
+    theme=None,
 )
 layer = reading["trace"]
 labels = [("·" if word == "<pad>" else word) for word in words]
@@ -162,5 +163,5 @@ grid = st.columns(2)
 for i, (name, data, kind) in enumerate(panels):
     with grid[i % 2]:
         title = f"{name} · word by word"
-        st.plotly_chart(charts.state_heatmap(data, kind, title, time_labels=labels))
+        st.plotly_chart(charts.state_heatmap(data, kind, title, time_labels=labels), theme=None)
         st.caption(cell_view.EXPLAIN.get(name, ""))

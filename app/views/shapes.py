@@ -93,7 +93,9 @@ with picture:
 if described.tensors:  # a long stack's picture needs the page's whole width
     crowded = len(described.tensors) > shape_charts.CROWDED
     with st.container() if crowded else picture:
-        st.plotly_chart(shape_charts.tensor_flow(described.tensors, refused=described.refused))
+        st.plotly_chart(
+            shape_charts.tensor_flow(described.tensors, refused=described.refused), theme=None
+        )
 if described.rows:
     st.dataframe(parameter_table(described.rows), hide_index=True, width="stretch")
     if described.error:

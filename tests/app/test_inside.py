@@ -1,10 +1,15 @@
-"""Inside the cell: heatmaps equal the core's trace, the time slider moves the diagram."""
+"""Inside the cell: heatmaps equal the core's trace, the time slider moves the diagram.
+
+Projector readability: at most 32 units per heatmap (the most active by default, pages
+of the rest), the most active unit followed first, steps named "t = 3 (x = 1)", ▶ Play.
+"""
 
 import base64
 
 import numpy as np
 import pytest
 
+from app import cell_view
 from lstm_core import trace as tracer
 from tests.app.conftest import (
     array,
@@ -46,6 +51,8 @@ def test_without_a_model_it_offers_to_train_the_tutorial_one():
     finish_training(at, "hello")
     assert run.spec.units == 16 and len(run.history["loss"]) == 200
     assert figure_titled(at, "h ·")  # the page redrew with the new model
+    steps = at.select_slider(key="w:inside:t").options  # "hell": characters, quoted
+    assert steps == ["t = 1 (x = 'h')", "t = 2 (x = 'e')", "t = 3 (x = 'l')", "t = 4 (x = 'l')"]
 
 
 def test_heatmaps_equal_the_trace_and_the_slider_moves_the_diagram():
@@ -63,8 +70,9 @@ def test_heatmaps_equal_the_trace_and_the_slider_moves_the_diagram():
     first = diagram_svg(at)
     at.select_slider(key="w:inside:t").set_value(3).run()
     moved = diagram_svg(at)
-    assert moved != first and "step 4" in moved
-    values = tracer.step_values(layer, 0, 3, 0)
+    assert moved != first and "t = 4 (x = 0)" in moved
+    unit = at.number_input(key="w:inside:unit").value  # the most active one, see below
+    values = tracer.step_values(layer, 0, 3, unit)
     assert f"{values['h_t']:+.3f}" in moved and f"{values['forget']:+.3f}" in moved
     assert any(f"**{values['c_t']:.3f}**" in m.value for m in at.markdown)
     at.number_input(key="w:inside:unit").set_value(5).run()
@@ -186,3 +194,129 @@ def test_a_run_with_one_snapshot_shows_no_epoch_slider():
     assert not [s for s in at.select_slider if s.key == f"w:inside:epoch:{SEQ}"]
     assert not [f for f in figures(at) if f["layout"]["title"]["text"].startswith("How unit")]
     assert figure_titled(at, "h ·")
+
+
+# ------------------------------------------------------------- readable on a projector
+
+SAMPLE_1 = np.asarray([[[0], [1], [1], [0], [0], [0]]], dtype=np.float32)
+STEPS = ["t = 1 (x = 0)", "t = 2 (x = 1)", "t = 3 (x = 1)", "t = 4 (x = 0)", "t = 5 (x = 0)"]
+
+
+def shown_rows(fig: dict) -> list[str]:
+    """The unit labels down a heatmap's side, marks stripped ("▶ 7" -> "7")."""
+    import re
+
+    return [re.sub(r"<[^>]+>|▶ ", "", tick) for tick in fig["layout"]["yaxis"]["ticktext"]]
+
+
+def test_a_big_layer_shows_its_32_most_active_units_and_pages_through_the_rest():
+    at = inside_after_training(units=40)
+    run = at.session_state[f"run:{SEQ}"]
+    [layer] = tracer.trace(run.model, SAMPLE_1)
+    activity = np.abs(layer.h[0]).mean(axis=0)  # (units,)
+    active = sorted(np.argsort(-activity)[:32].tolist())
+    picker = at.selectbox(key=f"w:inside:units_shown:{SEQ}")
+    assert picker.options == ["most active 32", "0–31", "32–39"]
+    expected = expected_of(layer)
+    for name, values in expected.items():
+        fig = figure_titled(at, f"{name} ·")
+        z = array(fig["data"][0]["z"]).reshape(32, 6)  # 32 rows, not 40
+        np.testing.assert_allclose(z, values[:, active].T, atol=1e-6, err_msg=name)
+        assert shown_rows(fig) == [str(u) for u in active]  # the real unit numbers
+    assert any("32 most active of 40 units" in c for c in texts(at.caption))
+
+    picker.set_value("32").run()  # "32–39"
+    assert not at.exception, at.exception
+    for name, values in expected.items():
+        fig = figure_titled(at, f"{name} ·")
+        z = array(fig["data"][0]["z"]).reshape(8, 6)
+        np.testing.assert_allclose(z, values[:, 32:].T, atol=1e-6, err_msg=name)
+        assert shown_rows(fig) == [str(u) for u in range(32, 40)]
+
+
+def test_the_page_first_follows_the_most_active_unit_and_keeps_a_picked_one():
+    at = inside_after_training(units=40)
+    run = at.session_state[f"run:{SEQ}"]
+    [layer] = tracer.trace(run.model, SAMPLE_1)
+    most_active = int(np.argmax(np.abs(layer.h[0]).mean(axis=0)))
+    assert at.number_input(key="w:inside:unit").value == most_active
+    h = figure_titled(at, "h ·")
+    marked = [t for t in h["layout"]["yaxis"]["ticktext"] if "▶" in t]
+    assert len(marked) == 1 and f"▶ {most_active}<" in marked[0]  # beside its row
+    assert not [s for s in h["layout"].get("shapes", []) if s.get("type") == "rect"]
+    picked = (most_active + 1) % 40
+    at.number_input(key="w:inside:unit").set_value(picked).run()
+    at.selectbox(key=f"w:inside:sample:{SEQ}").set_value(3).run()  # another input
+    assert at.number_input(key="w:inside:unit").value == picked  # not overridden
+
+
+def test_time_steps_are_named_with_their_input_everywhere():
+    at = inside_after_training(epochs=20)  # snapshots: the gates-over-training chart too
+    assert at.select_slider(key="w:inside:t").options[:5] == STEPS
+    assert at.select_slider[0].key == "w:inside:t"  # first in the row, epoch slider beside it
+    h = figure_titled(at, "h ·")
+    ticks = [tick.replace("<br>", " ") for tick in h["layout"]["xaxis"]["ticktext"]]
+    assert ticks[1:5] == STEPS[1:5] and "t = 1 (x = 0)" in ticks[0]  # the first is marked
+    unit = at.number_input(key="w:inside:unit").value
+    lines = figure_titled(at, f"Unit {unit} over time")
+    assert [t.replace("<br>", " ") for t in lines["layout"]["xaxis"]["ticktext"]][:5] == STEPS
+    at.select_slider(key="w:inside:t").set_value(2).run()
+    assert f"unit {unit} · t = 3 (x = 1)" in diagram_svg(at)
+    training = figure_titled(at, f"How unit {unit}'s gates")
+    assert training["layout"]["title"]["subtitle"]["text"].startswith("at t = 3 (x = 1)")
+
+
+def test_play_walks_the_steps_and_the_diagram_and_marker_follow():
+    at = inside_after_training()
+    at.select_slider(key="w:inside:t").set_value(5).run()  # at the end: Play starts over
+    at.button(key="b:inside:play").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state[cell_view.PLAYING] and at.session_state["w:inside:t"] == 0
+    assert at.button(key="b:inside:pause").label == "■ Pause"
+    assert at.select_slider(key="w:inside:t").disabled  # the class watches; Pause first
+    # A tick of the fragment's timer (AppTest runs no timers): Play's step is shown.
+    at.session_state[cell_view.PLAY_STEP] = 2
+    at.run()
+    assert "t = 3 (x = 1)" in diagram_svg(at)
+    h = figure_titled(at, "h ·")
+    assert (
+        "t = 3" in h["layout"]["xaxis"]["ticktext"][2]
+        and "<b>" in (h["layout"]["xaxis"]["ticktext"][2])
+    )
+    arrows = [a for a in h["layout"]["annotations"] if a["text"] == "▼"]
+    assert [a["x"] for a in arrows] == [2]
+    at.button(key="b:inside:pause").click().run()
+    assert not at.session_state[cell_view.PLAYING]
+    assert at.button(key="b:inside:play").label == "▶ Play"
+
+
+def test_a_play_tick_moves_one_step_per_tick_and_stops_at_the_end():
+    state = {"t": 0}
+    cell_view.play_tick(state, "t", 4, now=100.0, tick=True)
+    assert state == {"t": 0}  # never played: the slider's value stays
+    state.update({cell_view.PLAYING: True, cell_view.PLAY_STEP: 0, cell_view.PLAYED_AT: 100.0})
+    cell_view.play_tick(state, "t", 4, now=100.1, tick=True)
+    assert state["t"] == 0  # too soon after the last move
+    for now, expected in [(100.8, 1), (101.6, 2)]:
+        cell_view.play_tick(state, "t", 4, now=now, tick=True)
+        assert state["t"] == state[cell_view.PLAY_STEP] == expected
+    state["t"] = 0  # a stale slider value from the browser's timer request
+    cell_view.play_tick(state, "t", 4, now=101.7, tick=False)
+    assert state["t"] == 2  # Play's step wins
+    cell_view.play_tick(state, "t", 4, now=102.4, tick=True)
+    assert state["t"] == 3 and not state[cell_view.PLAYING]  # the last step: stopped
+    cell_view.play_tick(state, "t", 4, now=103.2, tick=True)
+    assert state["t"] == 3
+    state["t"] = 1  # the user moves the slider long after Play ended
+    cell_view.play_tick(state, "t", 4, now=110.0, tick=False)
+    assert state["t"] == 1
+
+
+def test_a_click_on_a_heatmap_row_picks_the_unit_shown_there(monkeypatch):
+    import streamlit as st
+
+    chart = {"selection": {"points": [{"x": 4, "y": 2}]}}
+    session = {"chart": chart, "t": 0, "unit": 0}
+    monkeypatch.setattr(st, "session_state", session)
+    cell_view.select_cell("t", "unit", "chart", [3, 17, 40, 63])
+    assert (session["t"], session["unit"]) == (4, 40)  # row 2 shows unit 40

@@ -45,7 +45,7 @@ def test_cell_diagram_with_values_fills_the_slots_and_colours() -> None:
     by_id = {el.get("id"): el for el in root.iter() if el.get("id")}
     assert by_id["slot-forget"].text == "fₜ = +0.050"
     assert by_id["slot-title"].text == "step 2"
-    gate = sample_colorscale(get_colorscale(charts.GATE_SCALE), [0.93])[0]
+    gate = sample_colorscale(charts.GATE_SCALE, [0.93], colortype="rgb")[0]
     assert by_id["box-input"].get("fill") == gate
     cand = sample_colorscale(get_colorscale(charts.ACTIVATION_SCALE), [(1 - 0.8) / 2])[0]
     assert by_id["box-candidate"].get("fill") == cand

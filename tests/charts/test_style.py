@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
@@ -42,16 +43,20 @@ def test_every_chart_is_projector_readable(name: str) -> None:
     fig = _all_figures()[name]
     assert isinstance(fig, go.Figure)
     assert fig.layout.template == pio.templates["plotly_white"]
-    assert fig.layout.font.size >= 14
+    assert fig.layout.font.size >= 16
     assert fig.layout.title.text
-    assert 300 <= fig.layout.height <= 420
+    # heatmaps grow 16 px per row (up to the 32 rows shown at once) so every row is labelled
+    assert 300 <= fig.layout.height <= (700 if _heatmaps(fig) else 420)
     for heatmap in _heatmaps(fig):
         assert heatmap.colorbar.title.text, "every colour bar carries a title"
 
 
 def test_colour_scales_are_defined_once_and_colour_blind_safe() -> None:
     assert charts.ACTIVATION_SCALE in ("RdBu_r", "PuOr")
-    assert charts.GATE_SCALE in ("Viridis", "Cividis")
+    viridis = plotly.colors.sequential.Viridis
+    stops = charts.GATE_SCALE
+    assert [stops[0][1], stops[-1][1]] == [viridis[0].lower(), viridis[-1].lower()]
+    assert [p for p, _ in stops] == sorted(p for p, _ in stops)
 
 
 def test_importing_charts_does_not_import_tensorflow() -> None:
