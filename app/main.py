@@ -6,7 +6,7 @@ workers (separate processes) start loading it in the background at the first vis
 
 import streamlit as st
 
-from app import pool, runtime, state
+from app import pool, projector, runtime, state
 
 runtime.keep_keras_session()  # Streamlit would reset Keras after every run
 st.set_page_config(page_title="LSTM Explorer", page_icon="🧠", layout="wide")
@@ -19,6 +19,7 @@ st.html(
     "h1{font-size:2.2rem !important;padding-top:0 !important}"
     "</style>"
 )
+projector.apply()
 
 pages = [
     st.Page("views/home.py", title="Home", icon=":material/home:", default=True),

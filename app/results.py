@@ -16,7 +16,7 @@ import streamlit as st
 from app import cached, state
 from app.settings import ensure
 from app.state import Run
-from lstm_core import datasets, params, predict
+from lstm_core import datasets, models, params, predict
 
 if TYPE_CHECKING:
     from app.task_page import TaskPage
@@ -87,14 +87,12 @@ def _predictions(run: Run, ds: datasets.Dataset) -> tuple[str, np.ndarray]:
 
 
 def headline(run: Run, ds: datasets.Dataset) -> str:
-    """The outcome in three words: "6/6 correct", "3/4 within 5 %", "4/4 characters"."""
+    """The outcome in three words: "6/6 correct", "3/4 within 5 %"."""
     _, preds = _predictions(run, ds)
     rows = prediction_rows(ds, preds)
     right = int((rows[""] == "✓").sum())
     if ds.task == "regression":
         return f"{right}/{len(rows)} within 5 %"
-    if ds.task == "next_char":
-        return f"{right}/{len(rows)} characters"
     return f"{right}/{len(rows)} correct"
 
 
@@ -154,19 +152,35 @@ def your_input(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) -> N
     else:
         left.metric("Prediction", f"class {answer.value}")
         title = "Score of each class"
+    head = models.head_activation(run.spec, ds)
+    labels = list(answer.labels)
+    if ds.task == "classification":
+        seen = {str(c) for c in ds.targets()}
+        labels = [c if c in seen else f"{c} (not in the data)" for c in map(str, labels)]
     try:
         right.plotly_chart(
             cached.figure(
                 "probability_bars",
                 answer.probabilities,
-                answer.labels,
+                labels,
                 title=title,
                 axis_title="next character" if ds.task == "next_char" else "class",
+                value_title="probability" if head == "softmax" else f"{head} score",
             ),
             theme=None,
         )
     except ValueError as exc:
         right.info(f"No probability chart: {exc} (the output activation is not a probability).")
+    else:
+        right.caption(SCORE_NOTES.get(head, ""))
+
+
+SCORE_NOTES = {
+    "softmax": "Softmax: the scores are probabilities and add up to 1.",
+    "sigmoid": "Sigmoid (as in the tutorial): each class gets its own score between 0 and "
+    "1, so they need not add up to 1; the highest wins. The output layer has a unit per "
+    "class index from 0 up, so class 0 has a bar although the data has none.",
+}
 
 
 def generate_box(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) -> None:

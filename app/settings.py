@@ -83,33 +83,59 @@ def apply_lesson(page: str, lesson_key: str, data: dict[str, Any] | None = None)
         st.session_state[state.widget(page, name)] = value
 
 
-def settings_sidebar(page: str, cells: tuple[str, ...]) -> None:
+def setting_widget(container: Any, page: str, name: str, cells: tuple[str, ...]) -> Any:
+    """The widget of one model or training setting (``cell`` offers the page's cells)."""
+    key = state.widget(page, name)
+    if name == "cell":
+        p = schema.describe(ModelSpec, "cell")
+        return param_widget(container, p, key, options=list(cells), format_func=CELL_NAMES.get)
+    if name in TRAIN_FIELDS:
+        return param_widget(container, schema.describe(TrainConfig, name), key)
+    no_time = name in ("dropout", "recurrent_dropout") and (
+        st.session_state[state.widget(page, "cell")] == "dense"
+    )
+    return param_widget(container, schema.describe(ModelSpec, name), key, disabled=no_time)
+
+
+def early_stopping_widgets(container: Any, page: str) -> None:
+    patience = schema.describe(TrainConfig, "patience")
+    container.toggle("Early stopping", key=state.widget(page, "early_stopping"), help=patience.help)
+    if st.session_state[state.widget(page, "early_stopping")]:
+        param_widget(container, patience, state.widget(page, "patience"))
+
+
+def settings_sidebar(page: str, cells: tuple[str, ...]) -> Any:
     """Model and training settings in the sidebar; every bound and label from the schema."""
     bar = st.sidebar
-    w = lambda name: state.widget(page, name)  # noqa: E731
     bar.subheader("Model")
-    param_widget(
-        bar,
-        schema.describe(ModelSpec, "cell"),
-        w("cell"),
-        options=list(cells),
-        format_func=lambda c: CELL_NAMES[c],
-    )
-    dense = st.session_state[w("cell")] == "dense"
-    for name in MODEL_FIELDS[1:]:
-        no_time = dense and name in ("dropout", "recurrent_dropout")
-        param_widget(bar, schema.describe(ModelSpec, name), w(name), disabled=no_time)
-    param_widget(bar, schema.describe(ModelSpec, "dense_units"), w("dense_units"))
+    for name in MODEL_FIELDS + ("dense_units",):
+        setting_widget(bar, page, name, cells)
     with bar.expander("Output layer and loss"):
         for name in ("head", "loss"):
-            param_widget(st, schema.describe(ModelSpec, name), w(name))
+            setting_widget(st, page, name, cells)
     bar.subheader("Training")
     for name in TRAIN_FIELDS:
-        param_widget(bar, schema.describe(TrainConfig, name), w(name))
-    patience = schema.describe(TrainConfig, "patience")
-    bar.toggle("Early stopping", key=w("early_stopping"), help=patience.help)
-    if st.session_state[w("early_stopping")]:
-        param_widget(bar, patience, w("patience"))
+        setting_widget(bar, page, name, cells)
+    early_stopping_widgets(bar, page)
+    return bar
+
+
+# Projector mode: the settings a lesson turns most, in one row above Train.
+ROW_FIELDS = ("cell", "units", "layers", "epochs", "learning_rate")
+
+
+def settings_row(page: str, cells: tuple[str, ...]) -> Any:
+    """The same settings as a compact row (the rest in a "More settings" pop-over);
+    returns the pop-over, for the page's own extra buttons."""
+    columns = st.columns([3, 2, 2, 2, 3, 2], vertical_alignment="bottom")
+    for column, name in zip(columns, ROW_FIELDS, strict=False):
+        setting_widget(column, page, name, cells)
+    more = columns[-1].popover("More settings", width="stretch")
+    rest = [n for n in MODEL_FIELDS + HEAD_FIELDS + TRAIN_FIELDS if n not in ROW_FIELDS]
+    for name in rest:
+        setting_widget(more, page, name, cells)
+    early_stopping_widgets(more, page)
+    return more
 
 
 def read_settings(page: str) -> tuple[ModelSpec, TrainConfig]:

@@ -49,9 +49,8 @@ def run_key(page: str) -> str:
     return f"run:{page}"
 
 
-def projector_key() -> str:
-    """Projector mode (the toggle, also ``?projector=1``): bigger text, no sidebar."""
-    return "w:app:projector"
+# Projector mode (the toggle, also ``?projector=1``): bigger text, settings above the result.
+PROJECTOR = "w:app:projector"
 
 
 def generated_key(page: str) -> str:

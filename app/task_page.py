@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import cached, pool, results, settings, state, training_panel
+from app import cached, pool, projector, results, settings, state, training_panel
 from lstm_core import datasets
 from lstm_core.jobs import Experiment
 from lstm_core.lessons import LESSONS, Lesson, keras_code
@@ -39,14 +39,29 @@ class TaskPage:
 
 
 def render_task_page(page: TaskPage) -> None:
-    st.title(page.title)
+    projector.title(page.title)
     st.caption(page.intro)
-    lesson_key, dataset, options = page.data_controls()
+    run = state.get_run(st.session_state, page.key)
+    # Once a model exists the data folds away (one constant label: it stays open while
+    # its widgets are used); a bad data setting is reported outside, where it is seen.
+    box = st.expander(DATA_LABEL) if run is not None else st.container()
+    with box:
+        lesson_key, dataset, options = page.data_controls()
     lesson = LESSONS[lesson_key]
     settings.init_settings(page.key, lesson)
     settings.ensure(state.widget(page.key, "input"), lesson.example_input)
-    settings.settings_sidebar(page.key, page.cells)
-    st.sidebar.button(
+    spec = config = ds = None
+    try:
+        ds = cached.load_dataset(dataset, **options)
+    except ValueError as exc:
+        st.error(str(exc))
+    if ds is not None:
+        with box:
+            show_data(page, ds)
+    # In projector mode the settings are a row right above Train, else in the sidebar.
+    compact = projector.on()
+    panel = (settings.settings_row if compact else settings.settings_sidebar)(page.key, page.cells)
+    panel.button(
         "↺ As in the tutorial",
         key=state.button(page.key, "tutorial"),
         on_click=settings.apply_lesson,
@@ -54,18 +69,10 @@ def render_task_page(page: TaskPage) -> None:
         help=f"Restore the settings of seed {lesson.seed_file}: {lesson.title}.",
         width="stretch",
     )
-    spec = config = ds = None
     try:
         spec, config = settings.read_settings(page.key)
     except ValueError as exc:
-        st.sidebar.error(str(exc))
-    try:
-        ds = cached.load_dataset(dataset, **options)
-    except ValueError as exc:
-        st.error(str(exc))
-    run = state.get_run(st.session_state, page.key)
-    if ds is not None:
-        show_data(page, ds, folded=run is not None)
+        (st if compact else st.sidebar).error(str(exc))
     ready = ds is not None and spec is not None and config is not None
     run = train_section(page, lesson_key, dataset, options, spec, config, ready)
     if run is not None and run.model is not None:
@@ -87,7 +94,7 @@ def train_section(
 ):
     """Train and the outcome on one screen: the status line (or what is out of date) and
     the headline beside the button, the loss curve beside the predictions below them."""
-    button, status, headline = st.columns([1, 4, 1], vertical_alignment="center")
+    button, status, headline = st.columns([1, 3, 2], vertical_alignment="center")
     clicked = button.button(
         "▶ Train",
         key=state.button(page.key, "train"),
@@ -96,10 +103,14 @@ def train_section(
         width="stretch",
     )
     if clicked and ready:
+        first = state.get_run(st.session_state, page.key) is None
         try:
             training_panel.submit(page.key, lesson, dataset, options, spec, config)
         except ValueError as exc:
             status.error(str(exc))  # the previous run, if any, stays as it was
+        else:
+            if first:
+                st.rerun()  # the data above was drawn open: fold it now that a run exists
     run = state.get_run(st.session_state, page.key)
     training_panel.settle(run)
     if run is None:
@@ -115,6 +126,8 @@ def train_section(
     curve, outcome = st.columns([1, 1])
     with curve:
         training_panel.finished_chart(run)
+        if "accuracy" in run.history and (run.spec.dropout or run.spec.recurrent_dropout):
+            st.caption(DROPOUT_NOTE)
     if run.model is not None:
         ds = cached.load_dataset(run.dataset, **run.data_options)
         headline.metric("Training data", results.headline(run, ds), help=results.HEADLINE_HELP)
@@ -123,12 +136,17 @@ def train_section(
     return run
 
 
-def show_data(page: TaskPage, ds: datasets.Dataset, folded: bool) -> None:
-    """The data as a table and a picture; folded away once there is a run to look at."""
-    box = st.expander(f"**The data** — {ds.description}") if folded else st.container()
-    left, right = box.columns([2, 3])
-    if not folded:
-        left.markdown(f"**Data** — {ds.description}")
+DROPOUT_NOTE = (
+    "The curve's accuracy is measured while training, with dropout switching units off at "
+    "random; the headline above asks the trained model with dropout off, as in use."
+)
+DATA_LABEL = "**The data** — its settings, the table and the picture"
+
+
+def show_data(page: TaskPage, ds: datasets.Dataset) -> None:
+    """The data as a table and a picture."""
+    left, right = st.columns([2, 3])
+    left.markdown(f"**Data** — {ds.description}")
     if ds.task == "regression":
         left.caption(scaler_note(ds))
     left.dataframe(data_table(ds), hide_index=True, width="stretch")

@@ -179,8 +179,12 @@ def probability_bars(
     title: str = "Predicted probabilities",
     axis_title: str = "class",
     highlight: int | None = None,
+    value_title: str = "probability",
 ) -> go.Figure:
-    """One bar per class, y in [0, 1]; the argmax (or ``highlight``) bar stands out."""
+    """One bar per class, y in [0, 1]; the argmax (or ``highlight``) bar stands out.
+
+    ``value_title`` names the y axis: "probability" for a softmax, "sigmoid score" for
+    independent sigmoid outputs (which need not add up to 1)."""
     values = _as_float_array(probs, "probs").ravel()
     if values.size != len(labels):
         raise ValueError(f"Got {values.size} probabilities for {len(labels)} labels.")
@@ -207,5 +211,5 @@ def probability_bars(
         )
     )
     fig.update_xaxes(title_text=axis_title, type="category")
-    fig.update_yaxes(title_text="probability", range=[0, 1.12], tickvals=[0, 0.25, 0.5, 0.75, 1])
+    fig.update_yaxes(title_text=value_title, range=[0, 1.12], tickvals=[0, 0.25, 0.5, 0.75, 1])
     return _style(fig, title, 320, showlegend=False)

@@ -30,11 +30,11 @@ def training_curves(
     panels = [("loss", "val_loss", loss)]
     if has_acc:
         panels.append(("accuracy", "val_accuracy", [float(v) for v in history["accuracy"]]))
-    subtitles = [
-        f"{name}: {vals[-1]:.4g} (epoch {len(vals)}/{total_epochs})" if vals else name
-        for name, _, vals in panels
-    ]
-    fig = make_subplots(rows=1, cols=cols, subplot_titles=subtitles, horizontal_spacing=0.12)
+    # Short panel titles (two fit side by side in half a projector); the epoch in the title.
+    subtitles = [f"{name} {vals[-1]:.4g}" if vals else name for name, _, vals in panels]
+    if loss:
+        title = f"{title} · epoch {len(loss)} of {total_epochs}"
+    fig = make_subplots(rows=1, cols=cols, subplot_titles=subtitles, horizontal_spacing=0.2)
     last = max(total_epochs, len(loss))  # never hide epochs beyond the planned number
     x_range = [1, last] if last > 1 else [0.5, 1.5]
     for col, (name, val_name, vals) in enumerate(panels, 1):
@@ -55,7 +55,7 @@ def training_curves(
         fig.update_xaxes(title_text="epoch", range=x_range, row=1, col=col)
     loss_axis = {"title_text": "loss"}
     if _spans_decades(loss, 2.0):
-        loss_axis.update(type="log", dtick=1)
+        loss_axis.update(type="log", dtick=1, title_text="loss (log scale)")
     elif not loss:
         loss_axis["range"] = [0, 1]
     fig.update_yaxes(**loss_axis, row=1, col=1)

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from app import comparison, settings, state
+from app import comparison, projector, settings, state
 from lstm_core import schema
 from lstm_core.lessons import LESSONS
 from lstm_core.models import ModelSpec
@@ -24,7 +24,7 @@ def w(name: str) -> str:
     return state.widget(PAGE, name)
 
 
-st.title("Compare cells")
+projector.title("Compare cells")
 st.caption(
     "One task, the same settings, four networks: SimpleRNN, LSTM, GRU and a Dense-only "
     "network that sees the whole window at once (seed 001's “LSTM as DNN”). All four "

@@ -5,9 +5,9 @@ No TensorFlow here (a test checks ``sys.modules``): this page must open in secon
 
 import streamlit as st
 
-from app import charts, state
+from app import charts, projector, state
 
-st.title("LSTM Explorer")
+projector.title("LSTM Explorer")
 st.caption("Train small LSTM, GRU and SimpleRNN networks live, then look inside them.")
 
 text, diagram = st.columns([2, 3])

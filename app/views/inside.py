@@ -10,7 +10,7 @@ import time
 
 import streamlit as st
 
-from app import cached, cell_view, charts, runtime, settings, state, training_panel
+from app import cached, cell_view, charts, projector, runtime, settings, state, training_panel
 from lstm_core import predict
 from lstm_core import trace as tracer
 from lstm_core.lessons import LESSONS
@@ -28,7 +28,7 @@ def w(name: str) -> str:
     return state.widget(PAGE, name)
 
 
-st.title("Inside the cell")
+projector.title("Inside the cell")
 st.caption(
     "Pick a trained model and an input, then step through time: every heatmap is units × "
     "time steps. Click a heatmap cell (or use the boxes) to follow one unit at one step."

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, memory_lesson, settings, state
+from app import charts, memory_lesson, projector, settings, state
 from app.memory_lesson import CHANCE, LENGTHS
 
 PAGE = memory_lesson.PAGE
@@ -12,7 +12,7 @@ def w(name: str) -> str:
     return state.widget(PAGE, name)
 
 
-st.title("Long-term memory")
+projector.title("Long-term memory")
 st.caption(
     "Seed 004: the cell state is the LSTM's long-term memory, and a plain RNN forgets "
     "because its gradient fades on the way back through time. Here the answer is the "

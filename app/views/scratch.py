@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import cell_view, settings, state
+from app import cell_view, projector, settings, state
 from app.charts import scratch as scratch_charts
 from lstm_core import schema, scratch
 
@@ -20,7 +20,7 @@ def explore(timesteps: int, input_features: int, units: int, seed: int, activati
     return scratch.explore(scratch.Example(timesteps, input_features, units, seed, activation))
 
 
-st.title("RNN from scratch")
+projector.title("RNN from scratch")
 st.markdown(
     "A SimpleRNN is a loop. At every time step t it mixes the input xₜ with the state it "
     "kept from the step before, **outputₜ = tanh(W·xₜ + U·stateₜ + b)**, and that output "

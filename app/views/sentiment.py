@@ -5,7 +5,17 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from app import cached, cell_view, charts, pool, sentiment_lesson, settings, state, training_panel
+from app import (
+    cached,
+    cell_view,
+    charts,
+    pool,
+    projector,
+    sentiment_lesson,
+    settings,
+    state,
+    training_panel,
+)
 from app.sentiment_lesson import CELLS, CONFIG, EXAMPLE, PAGE, SPEC
 from lstm_core import schema
 from lstm_core.models import CELL_NAMES, ModelSpec
@@ -19,7 +29,7 @@ def w(name: str) -> str:
     return state.widget(PAGE, name)
 
 
-st.title("Sentiment: words in, opinion out")
+projector.title("Sentiment: words in, opinion out")
 st.caption(
     "Seeds 002 and 004 train an Embedding followed by a SimpleRNN or an LSTM on movie "
     "reviews. Here the reviews are a small corpus of short sentences shipped with the app, "

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app import settings, shapes_cache, state
+from app import projector, settings, shapes_cache, state
 from app.charts import shapes as shape_charts
 from lstm_core import shapes
 
@@ -66,7 +66,7 @@ def parameter_table(rows: tuple[shapes.LayerShape, ...]) -> pd.DataFrame:
     )
 
 
-st.title("Shapes & parameters")
+projector.title("Shapes & parameters")
 st.caption(
     "Stack layers on an input of shape (batch, timesteps, features): see the shape of every "
     "tensor, and count each layer's parameters with its formula."

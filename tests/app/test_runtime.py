@@ -19,3 +19,12 @@ def test_a_rerun_leaves_keras_global_state_alone():
     assert not at.exception
     # Streamlit's own clean-up would have replaced the tracker (keras clear_session)
     assert global_state.GLOBAL_STATE_TRACKER is tracker
+
+
+def test_an_apptest_is_not_a_server_so_nothing_replays():
+    """AppTest's stand-in Runtime passes isinstance; ``in_server`` must still say no."""
+    at = AppTest.from_string(
+        "import streamlit as st\nfrom app import runtime\nst.write(str(runtime.in_server()))"
+    )
+    at.run()
+    assert [m.value for m in at.markdown] == ["False"]

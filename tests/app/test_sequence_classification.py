@@ -39,6 +39,7 @@ def test_train_stores_model_history_chart_and_predictions():
     assert len(table) == 6 and set(table[""]) <= {"✓", "✗"}
     assert figure_titled(at, "Predicted vs true class")
     assert any(f"Trained {EPOCHS} epochs" in s for s in texts(at.success))
+    assert any("with dropout off" in c for c in texts(at.caption))  # why 6/6 beside 0.83
     params = dataframe_with(at, "formula")
     assert params["count"].sum() == run.model.count_params()
 
@@ -63,6 +64,10 @@ def test_good_input_is_answered_with_a_class_and_probabilities():
     assert metric.value.startswith("class ")
     bars = figure_titled(at, "Score of each class")
     assert len(array(bars["data"][0]["y"])) == 4
+    # the tutorial's sigmoid head: scores, not probabilities; class 0 is named as absent
+    assert bars["layout"]["yaxis"]["title"]["text"] == "sigmoid score"
+    assert bars["data"][0]["x"][0] == "0 (not in the data)"
+    assert any("need not add up to 1" in c for c in texts(at.caption))
 
 
 def test_changing_a_setting_marks_the_model_out_of_date_but_keeps_it():

@@ -59,6 +59,9 @@ def test_probability_bars_highlight_the_argmax() -> None:
     assert colors[2] != colors[0] and len({colors[0], colors[1], colors[3]}) == 1
     assert list(bar.text) == ["0.10", "0.20", "0.90", "0.30"]
     assert fig.layout.yaxis.range[0] == 0 and fig.layout.yaxis.range[1] >= 1
+    assert fig.layout.yaxis.title.text == "probability"
+    scores = charts.probability_bars(probs, ["0", "1", "2", "3"], value_title="sigmoid score")
+    assert scores.layout.yaxis.title.text == "sigmoid score"
     chosen = charts.probability_bars(probs, ["0", "1", "2", "3"], highlight=1)
     assert chosen.data[0].marker.color[1] != chosen.data[0].marker.color[2]
     with pytest.raises(ValueError):

@@ -26,6 +26,8 @@ def test_training_curves_fix_the_epoch_axis_and_plot_the_history() -> None:
 def test_training_curves_use_log_scale_when_loss_spans_decades() -> None:
     fig = charts.training_curves({"loss": [10.0, 1.0, 0.01]}, total_epochs=50)
     assert fig.layout.yaxis.type == "log"
+    assert fig.layout.yaxis.title.text == "loss (log scale)"
+    assert fig.layout.title.text == "Training · epoch 3 of 50"
     assert len(fig.data) == 1 and "xaxis2" not in fig.layout.to_plotly_json(), "no accuracy panel"
 
 

@@ -1,0 +1,32 @@
+"""Rules every page follows, read from the source: charts keep their own fonts."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[2] / "app"
+
+
+def plotly_chart_calls() -> list[tuple[str, ast.Call]]:
+    calls = []
+    for path in sorted(APP.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "plotly_chart":
+                calls.append((f"{path.relative_to(APP)}:{node.lineno}", node))
+    return calls
+
+
+def test_every_plotly_chart_passes_theme_none():
+    """Streamlit's chart theme would replace the builders' 16–18 px dark fonts by 12 px grey."""
+    calls = plotly_chart_calls()
+    assert len(calls) >= 20, "the walk found the app's charts"
+    missing = [
+        where
+        for where, call in calls
+        if not any(
+            kw.arg == "theme" and isinstance(kw.value, ast.Constant) and kw.value.value is None
+            for kw in call.keywords
+        )
+    ]
+    assert not missing, f"st.plotly_chart without theme=None at {missing}"
