@@ -6,7 +6,7 @@ workers (separate processes) start loading it in the background at the first vis
 
 import streamlit as st
 
-from app import pool, projector, runtime, state
+from app import pool, projector, runtime, state, url_state
 
 runtime.keep_keras_session()  # Streamlit would reset Keras after every run
 st.set_page_config(page_title="LSTM Explorer", page_icon="🧠", layout="wide")
@@ -37,4 +37,6 @@ pages = [
     st.Page("views/long_memory.py", title="Long-term memory", icon=":material/history:"),
     st.Page("views/sentiment.py", title="Sentiment", icon=":material/sentiment_satisfied:"),
 ]
-st.navigation(pages, position="top").run()
+page = st.navigation(pages, position="top")
+url_state.remember_first_page(page.url_path)  # a link's settings are read on that page
+page.run()

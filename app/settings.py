@@ -22,6 +22,11 @@ from lstm_core.training import TrainConfig
 MODEL_FIELDS = ("cell", "units", "layers", "dropout", "recurrent_dropout", "activation")
 HEAD_FIELDS = ("dense_units", "head", "loss")
 TRAIN_FIELDS = ("epochs", "batch_size", "learning_rate", "seed")
+# Every setting a link may carry, under the schema's own names.
+SETTING_PARAMS = {
+    **{name: schema.describe(ModelSpec, name) for name in MODEL_FIELDS + HEAD_FIELDS},
+    **{name: schema.describe(TrainConfig, name) for name in TRAIN_FIELDS + ("patience",)},
+}
 
 
 def ensure(key: str, default: Any) -> None:
@@ -104,9 +109,16 @@ def early_stopping_widgets(container: Any, page: str) -> None:
         param_widget(container, patience, state.widget(page, "patience"))
 
 
-def settings_sidebar(page: str, cells: tuple[str, ...]) -> Any:
-    """Model and training settings in the sidebar; every bound and label from the schema."""
+def settings_sidebar(page: str, cells: tuple[str, ...], only: tuple[str, ...] = ()) -> Any:
+    """Model and training settings in the sidebar; every bound and label from the schema.
+
+    ``only`` (teacher mode) draws just those settings; the others keep their values."""
     bar = st.sidebar
+    if only:
+        bar.subheader("Settings of this experiment")
+        for name in (n for n in MODEL_FIELDS + HEAD_FIELDS + TRAIN_FIELDS if n in only):
+            setting_widget(bar, page, name, cells)
+        return bar
     bar.subheader("Model")
     for name in MODEL_FIELDS + ("dense_units",):
         setting_widget(bar, page, name, cells)
@@ -124,9 +136,15 @@ def settings_sidebar(page: str, cells: tuple[str, ...]) -> Any:
 ROW_FIELDS = ("cell", "units", "layers", "epochs", "learning_rate")
 
 
-def settings_row(page: str, cells: tuple[str, ...]) -> Any:
+def settings_row(page: str, cells: tuple[str, ...], only: tuple[str, ...] = ()) -> Any:
     """The same settings as a compact row (the rest in a "More settings" pop-over);
-    returns the pop-over, for the page's own extra buttons."""
+    returns the pop-over, for the page's own extra buttons. ``only``: teacher mode."""
+    if only:
+        names = [n for n in MODEL_FIELDS + HEAD_FIELDS + TRAIN_FIELDS if n in only]
+        columns = st.columns(len(names) + 1, vertical_alignment="bottom")
+        for column, name in zip(columns, names, strict=False):
+            setting_widget(column, page, name, cells)
+        return columns[-1]
     columns = st.columns([3, 2, 2, 2, 3, 2], vertical_alignment="bottom")
     for column, name in zip(columns, ROW_FIELDS, strict=False):
         setting_widget(column, page, name, cells)

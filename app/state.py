@@ -51,6 +51,10 @@ def run_key(page: str) -> str:
 
 # Projector mode (the toggle, also ``?projector=1``): bigger text, settings above the result.
 PROJECTOR = "w:app:projector"
+# Teacher mode (``?teacher=1``): a page shows only the controls its experiment needs.
+TEACHER = "w:app:teacher"
+# The interface language (``?lang=en|ko``).
+LANGUAGE = "w:app:lang"
 
 
 def generated_key(page: str) -> str:

@@ -7,6 +7,7 @@ the input box. ``render_task_page`` draws the rest, top to bottom as the user se
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,8 +15,18 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import cached, pool, projector, results, settings, state, training_panel
-from lstm_core import datasets
+from app import (
+    cached,
+    pool,
+    presets,
+    projector,
+    results,
+    settings,
+    state,
+    training_panel,
+    url_state,
+)
+from lstm_core import datasets, schema
 from lstm_core.jobs import Experiment
 from lstm_core.lessons import LESSONS, Lesson, keras_code
 from lstm_core.models import ModelSpec
@@ -36,11 +47,17 @@ class TaskPage:
     tutorial_data: Callable[[Lesson], dict[str, Any]]
     data_picture: Callable[[datasets.Dataset], Any]
     input_hint: Callable[[datasets.Dataset], str]
+    # The data widgets a link may set (name = widget name, bounds as for any setting).
+    data_params: tuple[schema.Param, ...] = ()
 
 
 def render_task_page(page: TaskPage) -> None:
     projector.title(page.title)
     st.caption(page.intro)
+    params = {**settings.SETTING_PARAMS, **{p.name: p for p in page.data_params}}
+    params["cell"] = dataclasses.replace(params["cell"], choices=page.cells)
+    url_state.restore(page.key, params, lambda key: apply_preset(page, key))
+    url_state.show_note(page.key)
     run = state.get_run(st.session_state, page.key)
     # Once a model exists the data folds away (one constant label: it stays open while
     # its widgets are used); a bad data setting is reported outside, where it is seen.
@@ -58,9 +75,20 @@ def render_task_page(page: TaskPage) -> None:
     if ds is not None:
         with box:
             show_data(page, ds)
-    # In projector mode the settings are a row right above Train, else in the sidebar.
+    # In projector mode the settings are a row right above Train, else in the sidebar;
+    # a teacher's link (teacher=1) shows only those its experiment needs.
     compact = projector.on()
-    panel = (settings.settings_row if compact else settings.settings_sidebar)(page.key, page.cells)
+    only = current_preset(page).needs if url_state.teacher() else ()
+    draw = settings.settings_row if compact else settings.settings_sidebar
+    panel = draw(page.key, page.cells, only)
+    if only:
+        panel.button(
+            "Show all settings",
+            key=state.button(page.key, "all_settings"),
+            on_click=url_state.leave_teacher_mode,
+            help="This page was opened from a teacher's link that shows only the settings "
+            "of its experiment.",
+        )
     panel.button(
         "↺ As in the tutorial",
         key=state.button(page.key, "tutorial"),
@@ -74,6 +102,7 @@ def render_task_page(page: TaskPage) -> None:
     except ValueError as exc:
         (st if compact else st.sidebar).error(str(exc))
     ready = ds is not None and spec is not None and config is not None
+    preset_row(page)
     run = train_section(page, lesson_key, dataset, options, spec, config, ready)
     if run is not None and run.model is not None:
         results.show_more(page, run, cached.load_dataset(run.dataset, **run.data_options))
@@ -81,6 +110,64 @@ def render_task_page(page: TaskPage) -> None:
         show_code(lesson, spec, config, ds)
     pool.pool().warm(Experiment.of(lesson.dataset, lesson.dataset_options, lesson.spec,
                                    lesson.config))  # fmt: skip
+    url_state.publish(page.key, params, preset_values(page, current_preset(page).key))
+
+
+def current_preset(page: TaskPage) -> presets.Preset:
+    chosen = st.session_state.get(state.widget(page.key, "preset")) or presets.TUTORIAL
+    return presets.of(page.key)[chosen]
+
+
+def preset_values(page: TaskPage, key: str) -> dict[str, Any]:
+    """Widget name -> value after choosing preset ``key``: its lesson, then its settings."""
+    preset = presets.of(page.key)[key]
+    lesson = LESSONS[preset.lesson or page.key]
+    values = {**settings.lesson_settings(lesson), **page.tutorial_data(lesson)}
+    values["patience"] = lesson.config.patience
+    values.update({p.name: p.default for p in page.data_params if p.name not in values})
+    return {**values, **preset.settings}
+
+
+def apply_preset(page: TaskPage, key: str) -> None:
+    """Set every setting as preset ``key`` has it (a link, or a click on its name)."""
+    preset = presets.of(page.key)[key]
+    lesson = LESSONS[preset.lesson or page.key]
+    values = {**page.tutorial_data(lesson), **preset.settings}
+    settings.apply_lesson(page.key, lesson.key, values)
+    st.session_state[state.widget(page.key, "preset")] = key
+
+
+def _preset_chosen(page: TaskPage) -> None:
+    key = st.session_state.get(state.widget(page.key, "preset"))
+    if key:
+        apply_preset(page, key)
+
+
+def preset_row(page: TaskPage) -> None:
+    """Ready-made experiments as one row of choices, the chosen one's question beside."""
+    choices = presets.of(page.key)
+    if not choices:
+        return
+    settings.ensure(state.widget(page.key, "preset"), presets.TUTORIAL)
+    pick, question = st.columns([3, 2], vertical_alignment="center")
+    pick.pills(
+        "Experiments",
+        list(choices),
+        format_func=lambda key: choices[key].title,
+        key=state.widget(page.key, "preset"),
+        on_change=_preset_chosen,
+        args=(page,),
+        label_visibility="collapsed",
+    )
+    preset = current_preset(page)
+    with question:
+        text, share = st.columns([5, 1], vertical_alignment="center")
+        text.caption(preset.question)
+        with share.popover("", icon=":material/link:", help="A link to this experiment"):
+            st.caption("Students open this experiment with:")
+            st.code(url_state.link(page.key, preset.key), language=None)
+            st.caption("The same with only the settings it needs (teacher mode):")
+            st.code(url_state.link(page.key, preset.key, as_teacher=True), language=None)
 
 
 def train_section(

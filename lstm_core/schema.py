@@ -103,3 +103,38 @@ def check(obj) -> None:
                 if p.hi is not None and value > p.hi
                 else f"{p.label} must be between {p.lo:g} and {p.hi:g} (got {value:g})."
             )
+
+
+def parse(p: Param, text: str) -> Any:
+    """A value for ``p`` from text (a link's query string): converted and bounds-checked.
+
+    Raises ValueError with a short reason ("not a whole number", "must be between 1 and
+    512"); choices match their text form ("lstm", "True").
+    """
+    text = str(text).strip()
+    if p.optional and text.lower() in ("", "none", "off"):
+        return None
+    if p.choices is not None:
+        for choice in p.choices:
+            if text.lower() == str(choice).lower():
+                return choice
+        raise ValueError("must be one of " + ", ".join(str(c) for c in p.choices))
+    if isinstance(p.default, str):
+        if p.hi is not None and len(text) > p.hi:
+            raise ValueError(f"longer than {p.hi:g} characters")
+        return text
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError("not a number") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError("not a finite number")
+    whole = isinstance(p.default, int) or (p.optional and isinstance(p.lo, int))
+    if whole:
+        if not number.is_integer():
+            raise ValueError("not a whole number")
+        number = int(number)
+    if p.lo is not None and number < p.lo or p.hi is not None and number > p.hi:
+        show = (lambda v: str(int(v))) if whole else (lambda v: f"{v:g}")  # noqa: E731
+        raise ValueError(f"must be between {show(p.lo)} and {show(p.hi)}")
+    return number

@@ -4,6 +4,7 @@ import streamlit as st
 
 from app import cached, settings, state
 from app.task_page import TaskPage, render_task_page
+from lstm_core import schema
 
 PAGE = "hello"
 
@@ -35,6 +36,7 @@ render_task_page(
             ds.vocab,
             title="Input characters, one-hot",
         ),
+        data_params=(schema.Param("text", "Training text", "hello", hi=80),),
         input_hint=lambda ds: (
             "Any start of a text, using only the characters "
             + ", ".join(repr(ch) for ch in ds.vocab)

@@ -21,7 +21,7 @@ def test_default_run_shows_data_and_tutorial_settings():
     assert at.slider(key=f"w:{PAGE}:dropout").value == 0.2
     assert at.number_input(key=f"w:{PAGE}:epochs").value == 200
     assert "run:" + PAGE not in at.session_state
-    tutorial, yours = (c.value.strip() for c in at.code)
+    tutorial, yours = (c.value.strip() for c in at.code if c.language == "python")
     assert tutorial == lesson.tutorial_code.strip()
     assert "LSTM(128" in yours and "recurrent_dropout=0.2" in yours
 

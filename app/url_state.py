@@ -1,0 +1,149 @@
+"""A page's settings in the address bar: a link opens the same experiment elsewhere.
+
+The query string uses the schema's own field names (``units``, ``cell``,
+``learning_rate``, ``patience``…), the page's data settings (``variant``, ``text``…),
+``preset`` and the app-wide ``projector``, ``teacher`` and ``lang``. Only what differs
+from the page's lesson (and preset) is written, so links stay short.
+
+A link is read once, on the first run of the page the session was opened on (a fresh
+browser); after that the page writes the URL after every run. What a link asks that
+the page cannot take — an unknown key, a value out of range, a wrong type, a huge
+string, markup — is ignored and named in one note, shown as plain text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from app import presets, state
+from lstm_core import schema
+
+FIRST_PAGE = "url:first_page"  # the page a session was opened on (its URL is read)
+LANGUAGES = ("en", "ko")
+APP_WIDE = ("projector", "teacher", "lang")
+SHOWN_CHARS = 40  # an ignored key or value is cut to this many characters in the note
+
+
+def remember_first_page(url_path: str) -> None:
+    """``app/main.py``: the first page of a session is the one whose link was opened."""
+    st.session_state.setdefault(FIRST_PAGE, url_path)
+
+
+def note_key(page: str) -> str:
+    return f"url:ignored:{page}"
+
+
+def teacher() -> bool:
+    return bool(st.session_state.get(state.TEACHER, False))
+
+
+def leave_teacher_mode() -> None:
+    st.session_state[state.TEACHER] = False
+
+
+def restore(page: str, params: dict[str, schema.Param], apply_preset) -> None:
+    """Set the page's widgets from the link, once per session, on the page it opened.
+
+    ``apply_preset(key)`` sets a preset's settings; explicit values in the link win over
+    the preset's. The ignored parts are kept for ``show_note``.
+    """
+    done = f"url:read:{page}"
+    if st.session_state.get(FIRST_PAGE) != page or done in st.session_state:
+        return
+    st.session_state[done] = True
+    query = {key: st.query_params.get(key, "") for key in st.query_params}
+    ignored = []
+    preset = query.pop("preset", None)
+    if preset is not None:
+        if preset in presets.of(page):
+            apply_preset(preset)
+        else:
+            ignored.append(_shown("preset", preset, "no such experiment on this page"))
+    for key, text in query.items():
+        if key == "projector":
+            continue  # app/projector.py reads it
+        if key == "teacher":
+            st.session_state[state.TEACHER] = text == "1"
+        elif key == "lang":
+            if text in LANGUAGES:
+                st.session_state[state.LANGUAGE] = text
+            else:
+                ignored.append(_shown(key, text, "one of " + ", ".join(LANGUAGES)))
+        elif key not in params:
+            ignored.append(_shown(key, None, "not a setting of this page"))
+        else:
+            try:
+                _set(page, key, schema.parse(params[key], text))
+            except ValueError as exc:
+                ignored.append(_shown(key, text, str(exc)))
+    st.session_state[note_key(page)] = ignored
+
+
+def show_note(page: str) -> None:
+    """One plain-text note naming what the link asked and the page ignored."""
+    ignored = st.session_state.get(note_key(page))
+    if ignored:
+        st.warning("Ignored from the link: " + "; ".join(ignored) + ".", icon="🔗")
+
+
+def publish(page: str, params: dict[str, schema.Param], defaults: dict[str, Any]) -> None:
+    """Write the page's current settings (those unlike ``defaults``) into the URL."""
+    query = {}
+    if st.session_state.get(state.PROJECTOR):
+        query["projector"] = "1"
+    if teacher():
+        query["teacher"] = "1"
+    if st.session_state.get(state.LANGUAGE, "en") != "en":
+        query["lang"] = st.session_state[state.LANGUAGE]
+    preset = st.session_state.get(state.widget(page, "preset"))
+    if preset and preset != presets.TUTORIAL:
+        query["preset"] = preset
+    for name in params:
+        value = current(page, name)
+        if name not in defaults or value != defaults[name]:
+            query[name] = _text(value)
+    if {key: st.query_params.get(key) for key in st.query_params} != query:
+        st.query_params.from_dict(query)
+
+
+def current(page: str, name: str) -> Any:
+    """A setting's value as the link writes it (``patience`` is None when it is off)."""
+    value = lambda n: st.session_state.get(state.widget(page, n))  # noqa: E731
+    if name == "patience":
+        return value("patience") if value("early_stopping") else None
+    return value(name)
+
+
+def link(page: str, preset: str | None = None, as_teacher: bool = False) -> str:
+    """The address of a page (with a preset, in teacher mode) on this server."""
+    base = (st.context.url or "").split("?")[0].rstrip("/")
+    base = base[: base.rfind("/")] if base.count("/") > 2 else base  # the app's root
+    query = [f"preset={preset}"] if preset else []
+    query += ["teacher=1"] if as_teacher else []
+    return f"{base}/{page}" + ("?" + "&".join(query) if query else "")
+
+
+def _set(page: str, name: str, value: Any) -> None:
+    if name == "patience":
+        st.session_state[state.widget(page, "early_stopping")] = value is not None
+        if value is not None:
+            st.session_state[state.widget(page, "patience")] = value
+    else:
+        st.session_state[state.widget(page, name)] = value
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _shown(key: str, value: str | None, why: str) -> str:
+    """``key=value (why)`` cut short and stripped of anything a note could render."""
+    cut = lambda s: "".join(c for c in s if c.isalnum() or c in " ._-,")[:SHOWN_CHARS]  # noqa: E731
+    text = cut(key) + ("" if value is None else "=" + cut(value))
+    return f"{text} ({why})"

@@ -1,0 +1,111 @@
+"""Links: every setting in the URL, read once by a fresh session; hostile links; presets."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from app import state
+from tests.app.conftest import MAIN, TIMEOUT, texts
+
+PAGE = "sequence_classification"
+
+
+def open_link(page: str, **query: str) -> AppTest:
+    """A fresh browser opening ``/<page>?<query>``: the page is the session's first."""
+    at = AppTest.from_file(MAIN, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def query_of(at: AppTest) -> dict[str, str]:
+    return {key: (value[-1] if isinstance(value, list) else value)
+            for key, value in at.query_params.items()}  # fmt: skip
+
+
+def widget_value(at: AppTest, page: str, name: str):
+    return at.session_state[state.widget(page, name)]
+
+
+def test_a_link_sets_the_page_and_the_page_writes_its_link_back():
+    at = open_link(PAGE, units="64", cell="gru", learning_rate="0.003", patience="7")
+    assert widget_value(at, PAGE, "units") == 64
+    assert widget_value(at, PAGE, "cell") == "gru"
+    assert widget_value(at, PAGE, "learning_rate") == 0.003
+    assert widget_value(at, PAGE, "early_stopping") is True
+    assert widget_value(at, PAGE, "patience") == 7
+    assert not at.warning, "nothing ignored"
+    written = query_of(at)
+    assert written == {"units": "64", "cell": "gru", "learning_rate": "0.003", "patience": "7"}
+    again = open_link(PAGE, **written)  # the round trip: the same settings in a new session
+    for name in ("units", "cell", "learning_rate", "patience", "dropout", "epochs", "seed"):
+        assert widget_value(again, PAGE, name) == widget_value(at, PAGE, name)
+
+
+def test_changing_a_widget_updates_the_link():
+    at = open_link(PAGE)
+    assert query_of(at) == {}  # the tutorial's settings: nothing to write
+    at.number_input(key=state.widget(PAGE, "units")).set_value(32).run()
+    assert query_of(at) == {"units": "32"}
+    at.slider(key=state.widget(PAGE, "dropout")).set_value(0.5).run()
+    assert query_of(at) == {"units": "32", "dropout": "0.5"}
+
+
+def test_a_hostile_link_is_ignored_with_one_plain_note():
+    huge = "9" * 5000
+    at = open_link(
+        PAGE,
+        units="abc",
+        layers="99999",
+        cell="<script>alert(1)</script>",
+        epochs="1.5",
+        dropout="nan",
+        lang="xx",
+        bogus="1",
+        seed=huge,
+        activation="relu",  # a good value among the bad ones is taken
+    )
+    [note] = texts(at.warning)
+    for named in ("units", "layers", "cell", "epochs", "dropout", "lang", "bogus", "seed"):
+        assert named in note
+    assert "<" not in note and len(note) < 1500, "markup stripped, long values cut"
+    assert widget_value(at, PAGE, "units") == 128  # the lesson's values stay
+    assert widget_value(at, PAGE, "cell") == "lstm"
+    assert widget_value(at, PAGE, "activation") == "relu"
+    dense = open_link(PAGE, cell="dense")  # a cell this page does not offer
+    assert "cell=dense" in texts(dense.warning)[0]
+    assert "units" not in query_of(at)  # and the link is rewritten clean
+
+
+def test_a_preset_link_and_teacher_mode_show_only_what_the_experiment_needs():
+    at = open_link(PAGE, preset="too_much_dropout", teacher="1")
+    assert widget_value(at, PAGE, "dropout") == 0.8
+    assert widget_value(at, PAGE, "recurrent_dropout") == 0.8
+    shown = {getattr(w, "key", None) for w in at.sidebar} - {None}
+    settings_shown = {k.split(":")[-1] for k in shown if k.startswith("w:")}
+    assert settings_shown == {"dropout", "recurrent_dropout", "epochs"}
+    assert query_of(at) == {"teacher": "1", "preset": "too_much_dropout"}
+    at.button(key=f"b:{PAGE}:all_settings").click().run()  # a student may see everything
+    assert {"units", "layers", "seed"} <= {
+        k.split(":")[-1] for k in ({getattr(w, "key", None) for w in at.sidebar} - {None})
+    }
+    assert "teacher" not in query_of(at)
+
+
+def test_choosing_a_preset_on_the_page_sets_its_settings():
+    at = open_link("hello")
+    at.pills(key=state.widget("hello", "preset")).set_value("tiny").run()
+    assert widget_value(at, "hello", "units") == 2
+    assert query_of(at) == {"preset": "tiny"}
+    at.pills(key=state.widget("hello", "preset")).set_value("simple_rnn").run()
+    assert widget_value(at, "hello", "units") == 16  # back to the lesson's, then its own
+    assert widget_value(at, "hello", "cell") == "simple_rnn"
+
+
+def test_a_link_to_another_page_is_not_applied_to_the_next_page_visited():
+    at = open_link("hello", units="4", text="hola")
+    assert widget_value(at, "hello", "text") == "hola"
+    at.switch_page(f"views/{PAGE}.py").run()
+    assert not at.warning and widget_value(at, PAGE, "units") == 128
