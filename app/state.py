@@ -81,6 +81,7 @@ class Run:
     pending_model: Any = None  # built at Train (same seed as the worker's), weights come later
     changes: list[str] = field(default_factory=list)  # settings changed since the previous run
     replay_from: float | None = None  # when a too-fast curve started replaying (monotonic)
+    recorded: bool = False  # kept in the page's run history (app.run_history)
 
     @property
     def in_progress(self) -> bool:

@@ -21,6 +21,7 @@ from app import (
     presets,
     projector,
     results,
+    run_history,
     settings,
     state,
     training_panel,
@@ -106,6 +107,7 @@ def render_task_page(page: TaskPage) -> None:
     run = train_section(page, lesson_key, dataset, options, spec, config, ready)
     if run is not None and run.model is not None:
         results.show_more(page, run, cached.load_dataset(run.dataset, **run.data_options))
+    run_history.show(page.key)
     if ready:
         show_code(lesson, spec, config, ds)
     pool.pool().warm(Experiment.of(lesson.dataset, lesson.dataset_options, lesson.spec,
@@ -217,9 +219,13 @@ def train_section(
             st.caption(DROPOUT_NOTE)
     if run.model is not None:
         ds = cached.load_dataset(run.dataset, **run.data_options)
-        headline.metric("Training data", results.headline(run, ds), help=results.HEADLINE_HELP)
+        said = results.headline(run, ds)
+        headline.metric("Training data", said, help=results.HEADLINE_HELP)
         with outcome:
             results.show_predictions(run, ds, stale=bool(stale))
+    else:
+        said = training_panel.status_text(run)[1]
+    run_history.record(page.key, run, said)
     return run
 
 
