@@ -14,7 +14,7 @@ import hashlib
 import numpy as np
 import streamlit as st
 
-from app import charts, runtime
+from app import charts, i18n, runtime
 from lstm_core import datasets
 
 runtime.keep_keras_session()  # any page that reaches Keras, even when run on its own
@@ -59,12 +59,15 @@ def answer(_model, digest: str, _ds, dataset_key: str, raw: str):
     return predictor.predict(_model, _ds, raw)
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
 def figure(builder: str, *args, **kwargs):
-    """``charts.<builder>(*args, **kwargs)``, built once per distinct input.
+    """``charts.<builder>(*args, **kwargs)`` in the session's language, built once per
+    distinct input and language (see ``_figure``)."""
+    return _figure(i18n.lang(), builder, *args, **kwargs)
 
-    Building a Plotly figure costs 15-30 ms; a page shows four or five on every rerun.
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _figure(lang: str, builder: str, *args, **kwargs):
+    """Building a Plotly figure costs 15-30 ms; a page shows four or five on every rerun.
     The cache holds figures (pure functions of plain arrays, never mutated afterwards:
-    ``st.plotly_chart`` only serialises them), not anyone's model.
-    """
-    return getattr(charts, builder)(*args, **kwargs)
+    ``st.plotly_chart`` only serialises them), not anyone's model."""
+    return i18n.figure(getattr(charts, builder)(*args, **kwargs))

@@ -6,7 +6,8 @@ workers (separate processes) start loading it in the background at the first vis
 
 import streamlit as st
 
-from app import pool, projector, runtime, state, url_state
+from app import i18n, pool, projector, runtime, state, url_state
+from app.main_pages import PAGES
 
 runtime.keep_keras_session()  # Streamlit would reset Keras after every run
 st.set_page_config(page_title="LSTM Explorer", page_icon="🧠", layout="wide")
@@ -21,21 +22,11 @@ st.html(
 )
 projector.apply()
 
-pages = [
-    st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page(
-        "views/sequence_classification.py",
-        title="Sequence classification",
-        icon=":material/format_list_numbered:",
-    ),
-    st.Page("views/next_number.py", title="Next number", icon=":material/trending_up:"),
-    st.Page("views/hello.py", title="Hello", icon=":material/text_fields:"),
-    st.Page("views/inside.py", title="Inside the cell", icon=":material/memory:"),
-    st.Page("views/shapes.py", title="Shapes & parameters", icon=":material/view_in_ar:"),
-    st.Page("views/scratch.py", title="RNN from scratch", icon=":material/functions:"),
-    st.Page("views/compare.py", title="Compare cells", icon=":material/compare_arrows:"),
-    st.Page("views/long_memory.py", title="Long-term memory", icon=":material/history:"),
-    st.Page("views/sentiment.py", title="Sentiment", icon=":material/sentiment_satisfied:"),
+url_state.read_language()  # before the page titles: a link's ?lang= names them too
+pages = [st.Page("views/home.py", title=i18n.t("nav.home"), icon=":material/home:", default=True)]
+pages += [
+    st.Page(f"views/{name}.py", title=i18n.t(f"nav.{name}"), icon=f":material/{icon}:")
+    for name, icon in PAGES.items()
 ]
 page = st.navigation(pages, position="top")
 url_state.remember_first_page(page.url_path)  # a link's settings are read on that page

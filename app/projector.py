@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import state
+from app import i18n, state
 
 PARAM = "projector"
 
@@ -41,12 +41,15 @@ def apply() -> None:
 
 
 def title(text: str) -> None:
-    """A page's title with the projector toggle at its right."""
-    heading, toggle = st.columns([6, 1], vertical_alignment="center")
+    """A page's title with the language switch and the projector toggle at its right."""
+    heading, language, toggle = st.columns([10, 2, 2], vertical_alignment="center")
     heading.title(text)
-    toggle.toggle(
-        "Projector",
-        key=state.PROJECTOR,
-        help="Larger text, and the settings as a row above the result instead of in a "
-        "sidebar. The address then ends in ?projector=1: share it and the class opens so.",
+    st.session_state.setdefault(state.LANGUAGE, "en")
+    language.selectbox(
+        i18n.t("app.language"),
+        list(i18n.LANGUAGES),
+        format_func=i18n.LANGUAGES.get,
+        key=state.LANGUAGE,
+        label_visibility="collapsed",
     )
+    toggle.toggle(i18n.t("app.projector"), key=state.PROJECTOR, help=i18n.t("app.projector.help"))

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app import cached, state
+from app.i18n import t
 from app.settings import ensure
 from app.state import Run
 from lstm_core import datasets, models, params, predict
@@ -74,13 +75,6 @@ def prediction_rows(ds: datasets.Dataset, preds: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-HEADLINE_HELP = (
-    "The trained model on its own training data, with dropout off (as in use). The "
-    "accuracy on the training curve can be lower: it is measured while training, with "
-    "dropout switching units off."
-)
-
-
 def _predictions(run: Run, ds: datasets.Dataset) -> tuple[str, np.ndarray]:
     digest = cached.weights_digest(run.model)
     return digest, cached.predict(run.model, digest, ds.x)
@@ -92,8 +86,8 @@ def headline(run: Run, ds: datasets.Dataset) -> str:
     rows = prediction_rows(ds, preds)
     right = int((rows[""] == "✓").sum())
     if ds.task == "regression":
-        return f"{right}/{len(rows)} within 5 %"
-    return f"{right}/{len(rows)} correct"
+        return t("result.within", right=right, n=len(rows))
+    return t("result.correct", right=right, n=len(rows))
 
 
 def show_predictions(run: Run, ds: datasets.Dataset, stale: bool) -> None:

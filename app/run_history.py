@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from app import cached, settings, state
+from app.i18n import t
 from app.state import Run
 
 MAX_RUNS = 12
@@ -91,11 +92,10 @@ def show(page: str) -> None:
     records = runs(page)
     if not records:
         return
-    st.subheader("Your runs")
+    st.subheader(t("runs.title"))
     dropped = st.session_state.get(f"runs:dropped:{page}")
     if dropped:
-        st.caption(f"The page keeps your last {MAX_RUNS} runs; run {dropped} and older were "
-                   "dropped.")  # fmt: skip
+        st.caption(t("runs.dropped", n=MAX_RUNS, number=dropped))
     frame = table(records)
     if frame["final accuracy"].isna().all():
         frame = frame.drop(columns="final accuracy")
@@ -103,7 +103,7 @@ def show(page: str) -> None:
     numbers = [r.number for r in records]
     key = state.widget(page, "runs_shown")
     st.session_state[key] = [n for n in st.session_state.get(key, []) if n in numbers]
-    chosen = st.multiselect("Runs to compare", numbers, format_func=lambda n: f"Run {n}",
+    chosen = st.multiselect(t("runs.compare"), numbers, format_func=lambda n: t("runs.run", n=n),
                             key=key)  # fmt: skip
     picked = [r for r in records if r.number in chosen]
     if picked:
@@ -113,8 +113,8 @@ def show(page: str) -> None:
         figure = cached.figure("compare_curves", histories, total, title="Loss of your runs")
         st.plotly_chart(figure, theme=None)
     delete_col, clear_col, _ = st.columns([1, 1, 3])
-    delete_col.button("Delete the chosen runs", key=state.button(page, "runs_delete"),
+    delete_col.button(t("runs.delete"), key=state.button(page, "runs_delete"),
                       on_click=delete, args=(page, list(chosen)), disabled=not chosen,
                       width="stretch")  # fmt: skip
-    clear_col.button("Clear all runs", key=state.button(page, "runs_clear"), on_click=clear,
+    clear_col.button(t("runs.clear"), key=state.button(page, "runs_clear"), on_click=clear,
                      args=(page,), width="stretch")  # fmt: skip

@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from app import state
+from app import i18n, state
 from app.state import Run
 from lstm_core import schema
 from lstm_core.lessons import LESSONS, Lesson
@@ -45,7 +45,8 @@ def param_widget(
     disabled: bool = False,
 ) -> Any:
     """The widget for one schema parameter: bounds, step, label and help come from ``p``."""
-    common = {"label": p.label, "key": key, "help": p.help or None, "disabled": disabled}
+    label, help_text = i18n.param_label(p.name, p.label), i18n.param_help(p.name, p.help)
+    common = {"label": label, "key": key, "help": help_text or None, "disabled": disabled}
     if p.choices is not None or options is not None:
         choices = list(options if options is not None else p.choices)
         return container.selectbox(options=choices, format_func=format_func, **common)
@@ -104,7 +105,11 @@ def setting_widget(container: Any, page: str, name: str, cells: tuple[str, ...])
 
 def early_stopping_widgets(container: Any, page: str) -> None:
     patience = schema.describe(TrainConfig, "patience")
-    container.toggle("Early stopping", key=state.widget(page, "early_stopping"), help=patience.help)
+    container.toggle(
+        i18n.t("settings.early_stopping"),
+        key=state.widget(page, "early_stopping"),
+        help=i18n.param_help("patience", patience.help),
+    )
     if st.session_state[state.widget(page, "early_stopping")]:
         param_widget(container, patience, state.widget(page, "patience"))
 
@@ -115,17 +120,17 @@ def settings_sidebar(page: str, cells: tuple[str, ...], only: tuple[str, ...] = 
     ``only`` (teacher mode) draws just those settings; the others keep their values."""
     bar = st.sidebar
     if only:
-        bar.subheader("Settings of this experiment")
+        bar.subheader(i18n.t("settings.experiment"))
         for name in (n for n in MODEL_FIELDS + HEAD_FIELDS + TRAIN_FIELDS if n in only):
             setting_widget(bar, page, name, cells)
         return bar
-    bar.subheader("Model")
+    bar.subheader(i18n.t("settings.model"))
     for name in MODEL_FIELDS + ("dense_units",):
         setting_widget(bar, page, name, cells)
-    with bar.expander("Output layer and loss"):
+    with bar.expander(i18n.t("settings.head")):
         for name in ("head", "loss"):
             setting_widget(st, page, name, cells)
-    bar.subheader("Training")
+    bar.subheader(i18n.t("settings.training"))
     for name in TRAIN_FIELDS:
         setting_widget(bar, page, name, cells)
     early_stopping_widgets(bar, page)
@@ -148,7 +153,7 @@ def settings_row(page: str, cells: tuple[str, ...], only: tuple[str, ...] = ()) 
     columns = st.columns([3, 2, 2, 2, 3, 2], vertical_alignment="bottom")
     for column, name in zip(columns, ROW_FIELDS, strict=False):
         setting_widget(column, page, name, cells)
-    more = columns[-1].popover("More settings", width="stretch")
+    more = columns[-1].popover(i18n.t("settings.more"), width="stretch")
     rest = [n for n in MODEL_FIELDS + HEAD_FIELDS + TRAIN_FIELDS if n not in ROW_FIELDS]
     for name in rest:
         setting_widget(more, page, name, cells)
@@ -185,7 +190,8 @@ def changed_settings(run: Run, spec: ModelSpec, config: TrainConfig, options: di
         for p in schema.params(old):
             before, after = getattr(old, p.name), getattr(new, p.name)
             if before != after:
-                changes.append(f"{p.label.lower()} {_show(before)} → {_show(after)}")
+                label = i18n.param_label(p.name, p.label).lower()
+                changes.append(f"{label} {_show(before)} → {_show(after)}")
     for name in sorted(set(run.data_options) | set(options)):
         before, after = run.data_options.get(name), options.get(name)
         if before != after:

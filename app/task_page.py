@@ -27,6 +27,7 @@ from app import (
     training_panel,
     url_state,
 )
+from app.i18n import t
 from lstm_core import datasets, schema
 from lstm_core.jobs import Experiment
 from lstm_core.lessons import LESSONS, Lesson, keras_code
@@ -53,8 +54,8 @@ class TaskPage:
 
 
 def render_task_page(page: TaskPage) -> None:
-    projector.title(page.title)
-    st.caption(page.intro)
+    projector.title(t(f"page.{page.key}"))
+    st.caption(t(f"intro.{page.key}"))
     params = {**settings.SETTING_PARAMS, **{p.name: p for p in page.data_params}}
     params["cell"] = dataclasses.replace(params["cell"], choices=page.cells)
     url_state.restore(page.key, params, lambda key: apply_preset(page, key))
@@ -62,7 +63,7 @@ def render_task_page(page: TaskPage) -> None:
     run = state.get_run(st.session_state, page.key)
     # Once a model exists the data folds away (one constant label: it stays open while
     # its widgets are used); a bad data setting is reported outside, where it is seen.
-    box = st.expander(DATA_LABEL) if run is not None else st.container()
+    box = st.expander(t("task.data_folded")) if run is not None else st.container()
     with box:
         lesson_key, dataset, options = page.data_controls()
     lesson = LESSONS[lesson_key]
@@ -84,18 +85,17 @@ def render_task_page(page: TaskPage) -> None:
     panel = draw(page.key, page.cells, only)
     if only:
         panel.button(
-            "Show all settings",
+            t("settings.show_all"),
             key=state.button(page.key, "all_settings"),
             on_click=url_state.leave_teacher_mode,
-            help="This page was opened from a teacher's link that shows only the settings "
-            "of its experiment.",
+            help=t("settings.show_all.help"),
         )
     panel.button(
-        "↺ As in the tutorial",
+        t("settings.tutorial"),
         key=state.button(page.key, "tutorial"),
         on_click=settings.apply_lesson,
         args=(page.key, lesson_key, page.tutorial_data(lesson)),
-        help=f"Restore the settings of seed {lesson.seed_file}: {lesson.title}.",
+        help=t("settings.tutorial.help", seed=lesson.seed_file, title=lesson.title),
         width="stretch",
     )
     try:
@@ -153,9 +153,9 @@ def preset_row(page: TaskPage) -> None:
     settings.ensure(state.widget(page.key, "preset"), presets.TUTORIAL)
     pick, question = st.columns([3, 2], vertical_alignment="center")
     pick.pills(
-        "Experiments",
+        t("task.experiments"),
         list(choices),
-        format_func=lambda key: choices[key].title,
+        format_func=lambda key: t(f"preset.{key}"),
         key=state.widget(page.key, "preset"),
         on_change=_preset_chosen,
         args=(page,),
@@ -164,11 +164,11 @@ def preset_row(page: TaskPage) -> None:
     preset = current_preset(page)
     with question:
         text, share = st.columns([5, 1], vertical_alignment="center")
-        text.caption(preset.question)
-        with share.popover("", icon=":material/link:", help="A link to this experiment"):
-            st.caption("Students open this experiment with:")
+        text.caption(t(f"question.{page.key}.{preset.key}"))
+        with share.popover("", icon=":material/link:", help=t("task.share.help")):
+            st.caption(t("task.share.students"))
             st.code(url_state.link(page.key, preset.key), language=None)
-            st.caption("The same with only the settings it needs (teacher mode):")
+            st.caption(t("task.share.teacher"))
             st.code(url_state.link(page.key, preset.key, as_teacher=True), language=None)
 
 
@@ -185,7 +185,7 @@ def train_section(
     the headline beside the button, the loss curve beside the predictions below them."""
     button, status, headline = st.columns([1, 3, 2], vertical_alignment="center")
     clicked = button.button(
-        "▶ Train",
+        t("task.train"),
         key=state.button(page.key, "train"),
         type="primary",
         disabled=not ready,
@@ -203,9 +203,7 @@ def train_section(
     run = state.get_run(st.session_state, page.key)
     training_panel.settle(run)
     if run is None:
-        status.caption(
-            "Press Train: the loss curve grows epoch by epoch; Stop keeps what was learnt."
-        )
+        status.caption(t("task.press_train"))
         return run
     if run.in_progress:
         training_panel.live_panel(page.key)
@@ -216,11 +214,11 @@ def train_section(
     with curve:
         training_panel.finished_chart(run)
         if "accuracy" in run.history and (run.spec.dropout or run.spec.recurrent_dropout):
-            st.caption(DROPOUT_NOTE)
+            st.caption(t("task.dropout_note"))
     if run.model is not None:
         ds = cached.load_dataset(run.dataset, **run.data_options)
         said = results.headline(run, ds)
-        headline.metric("Training data", said, help=results.HEADLINE_HELP)
+        headline.metric(t("task.headline"), said, help=t("task.headline.help"))
         with outcome:
             results.show_predictions(run, ds, stale=bool(stale))
     else:
@@ -229,17 +227,10 @@ def train_section(
     return run
 
 
-DROPOUT_NOTE = (
-    "The curve's accuracy is measured while training, with dropout switching units off at "
-    "random; the headline above asks the trained model with dropout off, as in use."
-)
-DATA_LABEL = "**The data** — its settings, the table and the picture"
-
-
 def show_data(page: TaskPage, ds: datasets.Dataset) -> None:
     """The data as a table and a picture."""
     left, right = st.columns([2, 3])
-    left.markdown(f"**Data** — {ds.description}")
+    left.markdown(t("task.data", description=ds.description))
     if ds.task == "regression":
         left.caption(scaler_note(ds))
     left.dataframe(data_table(ds), hide_index=True, width="stretch")
@@ -247,11 +238,11 @@ def show_data(page: TaskPage, ds: datasets.Dataset) -> None:
 
 
 def show_code(lesson: Lesson, spec: ModelSpec, config: TrainConfig, ds: datasets.Dataset) -> None:
-    with st.expander("Keras code: the tutorial and your settings"):
+    with st.expander(t("task.code")):
         left, right = st.columns(2)
-        left.markdown(f"**Tutorial (seed {lesson.seed_file})** — {lesson.expected}")
+        left.markdown(t("task.code.tutorial", seed=lesson.seed_file, expected=lesson.expected))
         left.code(lesson.tutorial_code, language="python")
-        right.markdown("**Your settings**")
+        right.markdown(t("task.code.yours"))
         right.code(keras_code(spec, config, ds), language="python")
 
 

@@ -14,7 +14,8 @@ import time
 
 import streamlit as st
 
-from app import cached, charts, pool, runtime, state
+from app import cached, charts, i18n, pool, runtime, state
+from app.i18n import t
 from app.settings import changed_settings, describe_run
 from app.state import Run
 from lstm_core.jobs import Experiment, Progress
@@ -82,16 +83,15 @@ def live_panel(page: str) -> None:
     bar, button = st.columns([5, 1], vertical_alignment="bottom")
     bar.progress(progress_fraction(progress), text=progress_text(progress))
     button.button(
-        "■ Stop",
+        t("task.stop"),
         key=state.button(page, "stop"),
         on_click=stop,
         args=(page,),
         disabled=progress.stopping,
         width="stretch",
     )
-    st.plotly_chart(
-        charts.training_curves(progress.history, progress.total, title="Training"), theme=None
-    )
+    curves = charts.training_curves(progress.history, progress.total, title="Training")
+    st.plotly_chart(i18n.figure(curves), theme=None)
 
 
 def keep_page_settings() -> None:
@@ -112,17 +112,14 @@ def progress_fraction(progress: Progress) -> float:
 def progress_text(progress: Progress) -> str:
     """One line for the progress bar: queued, compiling, or epoch k of N with time left."""
     if progress.stopping:
-        return f"Stopping… keeping the {progress.epochs_done} epochs trained so far"
+        return t("status.stopping", epochs=progress.epochs_done)
     if progress.status == "queued":
-        return (
-            f"Queued — position {progress.queue_position}: the server trains a few models "
-            "at a time; this one starts by itself."
-        )
+        return t("status.queued", position=progress.queue_position)
     if progress.epochs_done == 0:
-        return "Preparing… the first run of a new architecture compiles for a few seconds"
-    text = f"Epoch {progress.epochs_done} of {progress.total}"
+        return t("status.preparing")
+    text = t("status.epoch", done=progress.epochs_done, total=progress.total)
     if progress.seconds_left is not None and progress.epochs_done < progress.total:
-        text += f" · about {progress.seconds_left:.0f} s left"
+        text += t("status.left", seconds=f"{progress.seconds_left:.0f}")
     return text
 
 
@@ -159,12 +156,12 @@ def replay_chart(page: str) -> None:
     share = (time.monotonic() - run.replay_from) / REPLAY_SECONDS
     shown = max(1, int(round(share * run.epochs_done)))
     history = {name: values[:shown] for name, values in run.history.items()}
-    st.plotly_chart(charts.training_curves(history, run.config.epochs, title="Training"),
-                    theme=None)  # fmt: skip
+    curves = charts.training_curves(history, run.config.epochs, title="Training")
+    st.plotly_chart(i18n.figure(curves), theme=None)
     note, skip = st.columns([5, 1], vertical_alignment="center")
-    note.caption(f"Replaying the curve slowly: training took {seconds_text(run.seconds)}.")
-    skip.button("Skip ⏭", key=state.button(page, "skip_replay"), on_click=skip_replay,
-                args=(page,))  # fmt: skip
+    note.caption(t("status.replay", took=seconds_text(run.seconds)))
+    skip.button(t("status.skip") + " ⏭", key=state.button(page, "skip_replay"),
+                on_click=skip_replay, args=(page,))  # fmt: skip
 
 
 def seconds_text(seconds: float) -> str:
@@ -174,19 +171,19 @@ def seconds_text(seconds: float) -> str:
 def status_text(run: Run) -> tuple[str, str]:
     """(kind, sentence) of how a finished run ended: kind is success|info|warning|error."""
     took = seconds_text(run.seconds)
-    since = f" · changed since the last run: {'; '.join(run.changes)}" if run.changes else ""
+    since = t("status.changed", changes="; ".join(run.changes)) if run.changes else ""
+    done, total = run.epochs_done, run.config.epochs
     if run.stop_reason == "completed":
-        return "success", f"Trained {run.epochs_done} epochs in {took}{since}."
+        return "success", t("status.trained", epochs=done, took=took, since=since)
     if run.stop_reason == "early_stopping":
-        return "info", (f"{run.message} Ran {run.epochs_done} of {run.config.epochs} epochs in "
-                        f"{took}{since}.")  # fmt: skip
+        return "info", t("status.early", message=run.message, done=done, total=total, took=took,
+                         since=since)  # fmt: skip
     if run.stop_reason in ("nan", "diverged", "error"):
         return "error", run.message
     if run.stop_reason == "stopped" and run.model is None:
-        return "warning", "Stopped before training started: there is no model yet."
+        return "warning", t("status.stopped_early")
     if run.stop_reason == "stopped":
-        return "warning", (f"Stopped at epoch {run.epochs_done} of {run.config.epochs} — the "
-                           "model trained so far is kept.")  # fmt: skip
+        return "warning", t("status.stopped", done=done, total=total)
     return "warning", run.message
 
 
@@ -195,8 +192,7 @@ def show_status(run: Run, stale: list[str], where=None) -> None:
     where = where or st
     if stale:
         where.warning(
-            f"**Out of date** — this model was trained with {describe_run(run)}. Changed "
-            f"since: {'; '.join(stale)}. Press Train to use the new settings.",
+            t("status.out_of_date", run=describe_run(run), changes="; ".join(stale)),
             icon=":material/warning:",
         )
         return

@@ -18,11 +18,12 @@ from typing import Any
 import streamlit as st
 
 from app import presets, state
+from app.i18n import t
 from lstm_core import schema
 
 FIRST_PAGE = "url:first_page"  # the page a session was opened on (its URL is read)
 LANGUAGES = ("en", "ko")
-APP_WIDE = ("projector", "teacher", "lang")
+ASKED_LANGUAGE = "url:lang_asked"  # the ?lang= of the first link, as asked
 SHOWN_CHARS = 40  # an ignored key or value is cut to this many characters in the note
 
 
@@ -37,6 +38,20 @@ def note_key(page: str) -> str:
 
 def teacher() -> bool:
     return bool(st.session_state.get(state.TEACHER, False))
+
+
+def read_language() -> None:
+    """Every run (``app/main.py``): the language comes from the first link, then stays in
+    the URL while it is not English."""
+    if state.LANGUAGE not in st.session_state:
+        asked = st.query_params.get("lang", "en")
+        st.session_state[state.LANGUAGE] = asked if asked in LANGUAGES else "en"
+        st.session_state[ASKED_LANGUAGE] = asked
+    chosen = st.session_state[state.LANGUAGE]
+    if chosen != "en":
+        st.query_params["lang"] = chosen
+    elif "lang" in st.query_params:
+        del st.query_params["lang"]
 
 
 def leave_teacher_mode() -> None:
@@ -67,10 +82,7 @@ def restore(page: str, params: dict[str, schema.Param], apply_preset) -> None:
         if key == "teacher":
             st.session_state[state.TEACHER] = text == "1"
         elif key == "lang":
-            if text in LANGUAGES:
-                st.session_state[state.LANGUAGE] = text
-            else:
-                ignored.append(_shown(key, text, "one of " + ", ".join(LANGUAGES)))
+            pass  # read_language took it (a wrong one is noted below)
         elif key not in params:
             ignored.append(_shown(key, None, "not a setting of this page"))
         else:
@@ -78,6 +90,9 @@ def restore(page: str, params: dict[str, schema.Param], apply_preset) -> None:
                 _set(page, key, schema.parse(params[key], text))
             except ValueError as exc:
                 ignored.append(_shown(key, text, str(exc)))
+    asked = st.session_state.get(ASKED_LANGUAGE, "en")
+    if asked not in LANGUAGES:
+        ignored.append(_shown("lang", asked, "one of " + ", ".join(LANGUAGES)))
     st.session_state[note_key(page)] = ignored
 
 
@@ -85,7 +100,7 @@ def show_note(page: str) -> None:
     """One plain-text note naming what the link asked and the page ignored."""
     ignored = st.session_state.get(note_key(page))
     if ignored:
-        st.warning("Ignored from the link: " + "; ".join(ignored) + ".", icon="🔗")
+        st.warning(t("link.ignored", items="; ".join(ignored)), icon=":material/link_off:")
 
 
 def publish(page: str, params: dict[str, schema.Param], defaults: dict[str, Any]) -> None:

@@ -1,0 +1,88 @@
+"""One catalog for the interface's words, in English and Korean.
+
+``t("task.train")`` gives the current language's text (``?lang=ko`` or the switch beside
+every page title); ``t("…", n=3)`` fills ``{n}``. The catalog lives in
+``assets/i18n/<lang>.toml`` as flat keys; both files hold the same keys (a test checks).
+The core's settings keep their English labels in the schema; the app shows them through
+``param_label`` / ``param_help``. Charts are built in English by pure builders;
+``figure`` translates their titles, axis names, legends and notes on the way out.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from pathlib import Path
+
+import streamlit as st
+
+from app import state
+
+CATALOG_DIR = Path(__file__).resolve().parent.parent / "assets" / "i18n"
+LANGUAGES = {"en": "English", "ko": "한국어"}
+
+
+@functools.cache
+def catalog(lang: str) -> dict[str, str]:
+    with open(CATALOG_DIR / f"{lang}.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def lang() -> str:
+    chosen = st.session_state.get(state.LANGUAGE, "en")
+    return chosen if chosen in LANGUAGES else "en"
+
+
+def t(key: str, **values) -> str:
+    """The text of ``key`` in the current language (English if a translation is missing)."""
+    text = catalog(lang()).get(key) or catalog("en")[key]
+    return text.format(**values) if values else text
+
+
+def param_label(name: str, english: str) -> str:
+    return catalog(lang()).get(f"param.{name}", english)
+
+
+def param_help(name: str, english: str) -> str:
+    return catalog(lang()).get(f"param.{name}.help", english)
+
+
+@functools.cache
+def _chart_phrases(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
+    """English chart phrase → translation, longest first, as whole-word patterns."""
+    english, local = catalog("en"), catalog(lang)
+    pairs = [(english[k], local[k]) for k in english if k.startswith("chart.") and k in local]
+    pairs.sort(key=lambda pair: -len(pair[0]))
+    return tuple((re.compile(rf"(?<!\w){re.escape(a)}(?!\w)"), b) for a, b in pairs)
+
+
+def translate(text: str) -> str:
+    """A chart text with every catalogued phrase in the current language."""
+    if lang() == "en" or not text:
+        return text
+    for pattern, local in _chart_phrases(lang()):
+        text = pattern.sub(local, text)
+    return text
+
+
+def figure(fig):
+    """The figure's words (title, axis titles, legend names, notes) in the current language."""
+    if lang() == "en":
+        return fig
+    layout = fig.layout
+    if layout.title and layout.title.text:
+        layout.title.text = translate(layout.title.text)
+    for name in list(layout.to_plotly_json()):
+        axis = getattr(layout, name, None) if name.startswith(("xaxis", "yaxis")) else None
+        if axis is not None and axis.title and axis.title.text:
+            axis.title.text = translate(axis.title.text)
+    for note in layout.annotations or ():
+        note.text = translate(note.text)
+    for trace in fig.data:
+        if getattr(trace, "name", None):
+            trace.name = translate(trace.name)
+        bar = getattr(trace, "colorbar", None)
+        if bar is not None and bar.title and bar.title.text:
+            bar.title.text = translate(bar.title.text)
+    return fig
