@@ -101,18 +101,18 @@ def show_predictions(run: Run, ds: datasets.Dataset, stale: bool) -> None:
 def show_more(page: TaskPage, run: Run, ds: datasets.Dataset) -> None:
     """Below the first screen: the prediction table, the parameters, your own input."""
     digest, preds = _predictions(run, ds)
-    st.subheader("Predictions on the training data")
+    st.subheader(t("result.predictions"))
     left, right = st.columns([3, 2])
     left.dataframe(prediction_rows(ds, preds), hide_index=True, width="stretch")
     if ds.task == "regression":
         left.caption("✓ = within 5 % of the target.")
-    with right.expander("Parameters of this model"):
+    with right.expander(t("result.params")):
         show_params(run.model)
-    st.subheader("Try your own input")
+    st.subheader(t("result.your_input"))
     your_input(page, run, ds, digest)
     if ds.task == "next_char":
         generate_box(page, run, ds, digest)
-    if st.button("Look inside this model →", key=state.button(page.key, "inside")):
+    if st.button(t("result.look_inside"), key=state.button(page.key, "inside")):
         st.session_state[state.INSIDE_REQUEST] = page.key
         st.switch_page(INSIDE_PAGE)
 
@@ -121,15 +121,12 @@ def show_params(model) -> None:
     rows = [dataclasses.asdict(row) for row in params.explain(model)]
     table = pd.DataFrame(rows)[["name", "kind", "formula", "filled", "count"]]
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(
-        f"Total {int(table['count'].sum()):,} parameters. An LSTM has four gates, "
-        "each a Dense over [hₜ₋₁, xₜ]: 4·(units·(units + input_dim) + units)."
-    )
+    st.caption(t("result.params_total", total=f"{int(table['count'].sum()):,}"))
 
 
 def your_input(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) -> None:
     left, right = st.columns([2, 3])
-    text = left.text_input("Your input", key=state.widget(page.key, "input"))
+    text = left.text_input(t("result.input"), key=state.widget(page.key, "input"))
     left.caption(page.input_hint(ds))
     try:
         answer = cached.answer(run.model, digest, ds, repr((ds.name, ds.options)), text)
@@ -137,20 +134,20 @@ def your_input(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) -> N
         left.error(str(exc))
         return
     if ds.task == "regression":
-        left.metric("Prediction", f"{answer.value:.3f}")
+        left.metric(t("result.prediction"), f"{answer.value:.3f}")
         return
     if ds.task == "next_char":
-        left.metric("Next character", repr(answer.next_char))
-        left.caption(f"At every step the model predicts: '{text}' → '{answer.value}'")
-        title = f"What comes after '{text}'?"
+        left.metric(t("result.next_char"), repr(answer.next_char))
+        left.caption(t("result.every_step", text=text, value=answer.value))
+        title = t("result.after", text=text)
     else:
-        left.metric("Prediction", f"class {answer.value}")
+        left.metric(t("result.prediction"), t("result.class", value=answer.value))
         title = "Score of each class"
     head = models.head_activation(run.spec, ds)
     labels = list(answer.labels)
     if ds.task == "classification":
         seen = {str(c) for c in ds.targets()}
-        labels = [c if c in seen else f"{c} (not in the data)" for c in map(str, labels)]
+        labels = [c if c in seen else t("result.absent", value=c) for c in map(str, labels)]
     try:
         right.plotly_chart(
             cached.figure(
@@ -164,26 +161,19 @@ def your_input(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) -> N
             theme=None,
         )
     except ValueError as exc:
-        right.info(f"No probability chart: {exc} (the output activation is not a probability).")
+        right.info(t("result.no_chart", reason=str(exc)))
     else:
-        right.caption(SCORE_NOTES.get(head, ""))
-
-
-SCORE_NOTES = {
-    "softmax": "Softmax: the scores are probabilities and add up to 1.",
-    "sigmoid": "Sigmoid (as in the tutorial): each class gets its own score between 0 and "
-    "1, so they need not add up to 1; the highest wins. The output layer has a unit per "
-    "class index from 0 up, so class 0 has a bar although the data has none.",
-}
+        if head in ("softmax", "sigmoid"):
+            right.caption(t(f"result.scores.{head}"))
 
 
 def generate_box(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) -> None:
     left, right = st.columns([1, 4], vertical_alignment="bottom")
     n_key = state.widget(page.key, "generate_n")
     ensure(n_key, 10)
-    left.number_input("Characters to generate", min_value=1, step=1, key=n_key)
+    left.number_input(t("result.generate_n"), min_value=1, step=1, key=n_key)
     prefix = st.session_state[state.widget(page.key, "input")]
-    if right.button("Generate", key=state.button(page.key, "generate")):
+    if right.button(t("result.generate"), key=state.button(page.key, "generate")):
         try:
             text = predict.continue_text(run.model, ds, prefix, st.session_state[n_key])
         except ValueError as exc:
@@ -194,4 +184,4 @@ def generate_box(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) ->
     if generated is not None and generated[0] == digest:
         _, prefix, text = generated
         st.markdown(f"#### `{prefix}`**`{text[len(prefix) :]}`**")
-        st.caption("Each predicted character is fed back in to predict the next one.")
+        st.caption(t("result.fed_back"))

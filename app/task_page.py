@@ -230,11 +230,25 @@ def train_section(
 def show_data(page: TaskPage, ds: datasets.Dataset) -> None:
     """The data as a table and a picture."""
     left, right = st.columns([2, 3])
-    left.markdown(t("task.data", description=ds.description))
+    left.markdown(t("task.data", description=data_description(ds)))
     if ds.task == "regression":
         left.caption(scaler_note(ds))
     left.dataframe(data_table(ds), hide_index=True, width="stretch")
     right.plotly_chart(page.data_picture(ds), theme=None)
+
+
+def data_description(ds: datasets.Dataset) -> str:
+    """The dataset's own sentence, in the page's language."""
+    if ds.name == "hello":
+        text = ds.options["text"]
+        return t("data.hello", inputs=text[:-1], targets=text[1:], vocab=ds.vocab)
+    if ds.name == "next_number":
+        if ds.series is not None:
+            return t("data.next_number.series", window=ds.timesteps)
+        return t(f"data.next_number.{ds.options.get('variant', 'small')}")
+    if ds.name == "sequence_classification":
+        return t("data.sequence_classification")
+    return ds.description
 
 
 def show_code(lesson: Lesson, spec: ModelSpec, config: TrainConfig, ds: datasets.Dataset) -> None:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app import cached, settings, state
+from app.i18n import t
 from app.task_page import TaskPage, render_task_page
 from lstm_core import schema
 
@@ -13,10 +14,10 @@ def data_controls() -> tuple[str, str, dict]:
     key = state.widget(PAGE, "text")
     settings.ensure(key, "hello")
     st.columns([1, 2])[0].text_input(
-        "Training text",
+        t("hello.text"),
         key=key,
         max_chars=80,
-        help="The model learns to predict each next character of this text.",
+        help=t("hello.text.help"),
     )
     return "hello", "hello", {"text": st.session_state[key]}
 
@@ -37,10 +38,6 @@ render_task_page(
             title="Input characters, one-hot",
         ),
         data_params=(schema.Param("text", "Training text", "hello", hi=80),),
-        input_hint=lambda ds: (
-            "Any start of a text, using only the characters "
-            + ", ".join(repr(ch) for ch in ds.vocab)
-            + "."
-        ),
+        input_hint=lambda ds: t("hello.hint", chars=", ".join(repr(ch) for ch in ds.vocab)),
     )
 )

@@ -1,6 +1,7 @@
 """Sequence classification (seed 000): which pair — 1-1, 2-2 or 3-3 — hides in six steps?"""
 
 from app import cached
+from app.i18n import t
 from app.task_page import TaskPage, render_task_page
 
 
@@ -18,6 +19,6 @@ render_task_page(
         data_controls=data_controls,
         tutorial_data=lambda lesson: {},
         data_picture=lambda ds: cached.figure("sequence_heatmap", ds.raw_x, ds.labels),
-        input_hint=lambda ds: f"{ds.timesteps} numbers separated by commas, like 0, 0, 0, 0, 0, 1.",
+        input_hint=lambda ds: t("seq.hint", n=ds.timesteps),
     )
 )

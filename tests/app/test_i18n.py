@@ -79,6 +79,8 @@ def test_a_task_page_in_korean_trains_and_reports_in_korean():
     curves = figure_titled(at, "학습")
     assert curves["layout"]["xaxis"]["title"]["text"] == "에포크"
     assert [m.label for m in at.metric][0] == "학습 데이터"
+    leftovers = [t for t in visible_texts(at) if ENGLISH.search(NAMES.sub("", t))]
+    assert not leftovers, leftovers  # the whole trained page, below the first screen too
     at.selectbox(key=state.LANGUAGE).set_value("en").run()  # the switch on the page
     assert at.button(key=f"b:{page}:train").label == "▶ Train"
     assert "lang" not in query_of(at)
