@@ -2,7 +2,8 @@
 
 ``t("task.train")`` gives the current language's text (``?lang=ko`` or the switch beside
 every page title); ``t("…", n=3)`` fills ``{n}``. The catalog lives in
-``assets/i18n/<lang>.toml`` as flat keys; both files hold the same keys (a test checks).
+``assets/i18n/<lang>/*.toml`` (one file per part of the app) as flat keys; both languages
+hold the same keys (a test checks), and no key is defined twice.
 The core's settings keep their English labels in the schema; the app shows them through
 ``param_label`` / ``param_help``. Charts are built in English by pure builders;
 ``figure`` translates their titles, axis names, legends and notes on the way out.
@@ -25,8 +26,15 @@ LANGUAGES = {"en": "English", "ko": "한국어"}
 
 @functools.cache
 def catalog(lang: str) -> dict[str, str]:
-    with open(CATALOG_DIR / f"{lang}.toml", "rb") as f:
-        return tomllib.load(f)
+    merged: dict[str, str] = {}
+    for path in sorted((CATALOG_DIR / lang).glob("*.toml")):
+        with open(path, "rb") as f:
+            part = tomllib.load(f)
+        twice = set(part) & set(merged)
+        if twice:
+            raise ValueError(f"{path.name} defines {sorted(twice)} again")
+        merged.update(part)
+    return merged
 
 
 def lang() -> str:
