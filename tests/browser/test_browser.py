@@ -106,3 +106,33 @@ def test_the_long_memory_sweep_fills_its_chart_and_the_sentiment_page_reads_a_se
     wait_idle(page)
     assert_no_exception(page)
     assert page.get_by_text(re.compile(r"says: (positive|negative)")).count() == 1
+
+
+def test_a_shared_link_opens_the_same_settings_and_switches_to_korean(browser, server_url):
+    from tests.browser.conftest import new_student
+
+    teacher, page = new_student(browser)
+    try:
+        page.goto(f"{server_url}/hello")
+        wait_idle(page)
+        set_number(page, "Units", 5)
+        wait_idle(page)
+        assert "units=5" in page.url  # the address carries the setting
+        link = page.url
+    finally:
+        teacher.close()
+    student, page = new_student(browser)  # another browser: a new session
+    try:
+        page.goto(link)
+        wait_idle(page)
+        units = page.get_by_role("spinbutton", name="Units", exact=True)
+        assert units.input_value() == "5"
+        page.get_by_role("combobox", name="Language").click()
+        page.get_by_role("option", name="한국어").click()
+        wait_idle(page)
+        page.get_by_role("button", name="▶ 학습").wait_for()
+        assert page.get_by_role("spinbutton", name="유닛 수", exact=True).input_value() == "5"
+        assert "lang=ko" in page.url
+        assert_no_exception(page)
+    finally:
+        student.close()
