@@ -203,5 +203,6 @@ def _show(value: Any) -> str:
     if value is None:
         return "none"
     if isinstance(value, str):
-        return CELL_NAMES.get(value, value)
+        value = CELL_NAMES.get(value, value)
+        return value if len(value) <= 30 else value[:27] + "…"  # a whole series is too long
     return f"{value:g}" if isinstance(value, float) else str(value)

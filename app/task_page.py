@@ -39,12 +39,11 @@ from lstm_core.training import TrainConfig
 class TaskPage:
     """What differs between the task pages; ``render_task_page`` does the rest."""
 
-    key: str  # page key, also the session slot of its model
-    title: str
-    intro: str
+    key: str  # page key, also the session slot of its model; title and intro: the catalog
     cells: tuple[str, ...]
-    # Draw the data widgets; return (lesson key, datasets.load name, options).
-    data_controls: Callable[[], tuple[str, str, dict]]
+    # Draw the data widgets; return (lesson key, datasets.load name, options), options
+    # None when there is no data to load and the controls already said why.
+    data_controls: Callable[[], tuple[str, str, dict | None]]
     # Data widget name -> value that "As in the tutorial" restores.
     tutorial_data: Callable[[Lesson], dict[str, Any]]
     data_picture: Callable[[datasets.Dataset], Any]
@@ -71,7 +70,7 @@ def render_task_page(page: TaskPage) -> None:
     settings.ensure(state.widget(page.key, "input"), lesson.example_input)
     spec = config = ds = None
     try:
-        ds = cached.load_dataset(dataset, **options)
+        ds = None if options is None else cached.load_dataset(dataset, **options)
     except ValueError as exc:
         st.error(str(exc))
     if ds is not None:

@@ -24,6 +24,7 @@ from lstm_core import schema
 FIRST_PAGE = "url:first_page"  # the page a session was opened on (its URL is read)
 LANGUAGES = ("en", "ko")
 ASKED_LANGUAGE = "url:lang_asked"  # the ?lang= of the first link, as asked
+LONGEST_IN_LINK = 500  # characters of one value written into the URL
 SHOWN_CHARS = 40  # an ignored key or value is cut to this many characters in the note
 
 
@@ -117,6 +118,8 @@ def publish(page: str, params: dict[str, schema.Param], defaults: dict[str, Any]
         query["preset"] = preset
     for name in params:
         value = current(page, name)
+        if isinstance(value, str) and len(value) > LONGEST_IN_LINK:
+            continue  # an uploaded series does not travel in a link
         if name not in defaults or value != defaults[name]:
             query[name] = _text(value)
     if {key: st.query_params.get(key) for key in st.query_params} != query:

@@ -275,6 +275,7 @@ def _next_number(
     scaling: str | None = None,
 ) -> Dataset:
     if series is not None:
+        _check_series(series)
         x, y = window(series, window_size)
         source = np.asarray(parse_numbers(series) if isinstance(series, str) else series, float)
         description = f"Windows of {window_size} numbers cut from your series; predict the next."
@@ -306,6 +307,27 @@ def _next_number(
         series=source,
         options={"variant": variant, "window_size": window_size, "scaling": scaling},
     )
+
+
+MAX_SERIES = 1_000  # numbers in an own series (typed or a CSV): training and its charts stay live
+
+
+def _check_series(series: Sequence[float] | str) -> None:
+    if isinstance(series, str) and not series.strip():
+        raise ValueError(
+            "There is no series yet: type numbers separated by commas, "
+            "or upload a CSV file with a column of numbers."
+        )
+    size = (
+        len(series.replace(",", " ").replace(";", " ").split())
+        if isinstance(series, str)
+        else len(series)
+    )
+    if size > MAX_SERIES:
+        raise ValueError(
+            f"The series has {size:,} numbers; the limit is {MAX_SERIES:,} so that training "
+            f"stays live: keep only the last {MAX_SERIES:,}."
+        )
 
 
 def _hello(text: str = "hello") -> Dataset:

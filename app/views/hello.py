@@ -25,9 +25,6 @@ def data_controls() -> tuple[str, str, dict]:
 render_task_page(
     TaskPage(
         key=PAGE,
-        title="Hello: the next character",
-        intro="Seed 001 · characters become one-hot vectors; at every step the network "
-        "predicts the next character: 'hell' → 'ello'.",
         cells=("lstm", "gru", "simple_rnn"),
         data_controls=data_controls,
         tutorial_data=lambda lesson: {"text": lesson.dataset_options["text"]},

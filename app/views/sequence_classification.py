@@ -12,9 +12,6 @@ def data_controls() -> tuple[str, str, dict]:
 render_task_page(
     TaskPage(
         key="sequence_classification",
-        title="Sequence classification",
-        intro="Seed 000 · an LSTM reads six numbers one step at a time and names the class "
-        "of the pair it saw, wherever in time the pair appeared.",
         cells=("lstm", "gru", "simple_rnn"),
         data_controls=data_controls,
         tutorial_data=lambda lesson: {},

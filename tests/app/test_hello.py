@@ -33,9 +33,16 @@ def test_train_predict_and_generate():
 
 def test_changing_the_text_changes_the_data_and_marks_the_model_old():
     at = train(open_page(PAGE), PAGE, units=8, epochs=3)
+    run = at.session_state[f"run:{PAGE}"]
+    model, history = run.model, {name: list(values) for name, values in run.history.items()}
     at.text_input(key=f"w:{PAGE}:text").input("abcab").run()
     assert dataframe_with(at, "one-hot input")["input"].tolist() == list("abca")
     assert any("Out of date" in w and "hello → abcab" in w for w in texts(at.warning))
     assert dataframe_with(at, "probability")["target"].tolist() == list("ello")  # old model's
-    at.text_input(key=f"w:{PAGE}:text").input("a").run()
-    assert any("at least 2 characters" in e for e in texts(at.error))
+    for bad, message in (("a", "at least 2 characters"), ("aaaa", "two different characters")):
+        at.text_input(key=f"w:{PAGE}:text").input(bad).run()
+        assert not at.exception, at.exception
+        assert any(message in e for e in texts(at.error)), texts(at.error)
+        kept = at.session_state[f"run:{PAGE}"]
+        assert kept.model is model and kept.history == history  # nothing the user had is lost
+        assert dataframe_with(at, "probability")["target"].tolist() == list("ello")

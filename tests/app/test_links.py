@@ -109,3 +109,20 @@ def test_a_link_to_another_page_is_not_applied_to_the_next_page_visited():
     assert widget_value(at, "hello", "text") == "hola"
     at.switch_page(f"views/{PAGE}.py").run()
     assert not at.warning and widget_value(at, PAGE, "units") == 128
+
+
+def test_a_link_carries_the_data_settings_of_next_number():
+    at = open_link("next_number", variant="own", series="2, 4, 6, 8, 10", window="2",
+                   scaling="minmax")  # fmt: skip
+    assert not at.warning and not at.error
+    assert widget_value(at, "next_number", "series") == "2, 4, 6, 8, 10"
+    assert widget_value(at, "next_number", "window") == 2
+    written = query_of(at)
+    assert {k: written[k] for k in ("variant", "series", "window", "scaling")} == {
+        "variant": "own",
+        "series": "2, 4, 6, 8, 10",
+        "window": "2",
+        "scaling": "minmax",
+    }
+    bad = open_link("next_number", variant="huge", window="500")
+    assert "variant=huge" in texts(bad.warning)[0] and "window=500" in texts(bad.warning)[0]

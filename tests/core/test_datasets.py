@@ -104,3 +104,19 @@ def test_bad_series_is_explained():
         datasets.load("next_number", series="1, 2, x, 4", window_size=2)
     with pytest.raises(ValueError, match="no dataset called"):
         datasets.load("imagenet")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "at least 2 characters"),
+        ("h", "at least 2 characters"),
+        ("aaaa", "two different characters"),
+        ("ab" * 41, "80 characters or fewer \\(it has 82\\)"),
+        (None, "at least 2 characters"),
+    ],
+)
+def test_bad_hello_text_is_explained(text, message):
+    with pytest.raises(ValueError, match=message):
+        datasets.load("hello", text=text)
+    assert datasets.load("hello", text="ab" * 40).x.shape == (1, 79, 2)  # 80 is allowed
