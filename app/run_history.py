@@ -106,7 +106,7 @@ def show(page: str) -> None:
     chosen = st.multiselect(t("runs.compare"), numbers, format_func=lambda n: t("runs.run", n=n),
                             key=key)  # fmt: skip
     picked = [r for r in records if r.number in chosen]
-    if picked:
+    if len(picked) > 1:  # one run's curve is the training chart above
         histories = {f"{r.label} · {r.settings.split(' · ')[0]}": r.history.get("loss", [])
                      for r in picked}  # fmt: skip
         total = max(len(h) for h in histories.values()) or 1

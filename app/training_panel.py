@@ -25,6 +25,9 @@ from lstm_core.training import TrainConfig
 REFRESH_SECONDS = 0.3  # how often the live panel redraws while a job queues or trains
 REPLAY_SECONDS = 2.5  # a run faster than a class can watch is replayed over this long
 REPLAY_BELOW = 1.0  # ... when it trained in less than this many seconds
+# Frames of the replay: 5 a second reads as a growing curve, and leaves the browser time
+# to draw the rest of the page (10 a second delayed the predictions by ~0.5 s).
+REPLAY_FRAME = 0.2
 
 
 def submit(
@@ -144,7 +147,7 @@ def skip_replay(page: str) -> None:
         run.replay_from = None
 
 
-@st.fragment(run_every=0.1)
+@st.fragment(run_every=REPLAY_FRAME)
 def replay_chart(page: str) -> None:
     """The curve drawn epoch by epoch at watching speed, then the page redraws once."""
     keep_page_settings()

@@ -151,11 +151,11 @@ def train_click(page, live: bool = False, shared: bool = False) -> tuple[float, 
     done = page.get_by_text(re.compile(r"Trained \d+ epochs in"))
     before = done.first.inner_text() if done.count() else ""
     tic = time.perf_counter()
-    page.get_by_role("button", name=re.compile("Train")).click()
+    page.get_by_role("button", name="▶ Train").click()
     first_point = float("nan")
     if live:
         page.locator(".js-plotly-plot").filter(
-            has_text=re.compile(r"epoch [1-9]\d*/")
+            has_text=re.compile(r"epoch [1-9]\d* of")
         ).first.wait_for(timeout=120_000)
         first_point = time.perf_counter() - tic
     if shared:
@@ -175,11 +175,11 @@ def train_click(page, live: bool = False, shared: bool = False) -> tuple[float, 
 
 def stop_latency(page) -> float:
     """Seconds from a click on Stop (5000 epochs running) until the page says it stopped."""
-    epochs = page.get_by_label("Epochs")
+    epochs = page.get_by_role("spinbutton", name="Epochs", exact=True)
     epochs.fill("5000")
     epochs.press("Enter")
     wait_idle(page)
-    page.get_by_role("button", name=re.compile("Train")).click()
+    page.get_by_role("button", name="▶ Train").click()
     page.get_by_text(re.compile(r"Epoch \d+ of 5000")).first.wait_for()
     time.sleep(1.0)
     tic = time.perf_counter()

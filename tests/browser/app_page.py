@@ -74,7 +74,7 @@ def open_task(page, url: str, *, epochs: int, seed: int, units: int | None = Non
 
 def press_train(page) -> None:
     """Press ▶ Train and wait until the page shows the job (queued, preparing or training)."""
-    page.get_by_role("button", name=re.compile("Train")).click()
+    page.get_by_role("button", name="▶ Train").click()
     stop_button(page).wait_for(timeout=60_000)
 
 

@@ -39,7 +39,7 @@ def test_train_live_stop_ask_and_look_inside(page, server_url):
     wait_idle(page)
     set_number(page, "Seed", new_seed())  # a run of its own, not shared with another test
     set_number(page, "Epochs", 5000)  # long enough to watch it grow and to press Stop
-    page.get_by_role("button", name=re.compile("Train")).click()
+    page.get_by_role("button", name="▶ Train").click()
     main = page.get_by_test_id("stMainBlockContainer")
     stop = main.get_by_role("button", name=re.compile("■ Stop"))
     stop.wait_for(timeout=60_000)
