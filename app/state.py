@@ -10,6 +10,7 @@ This module imports no TensorFlow: the home page imports it and must open fast.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,6 +83,7 @@ class Run:
     changes: list[str] = field(default_factory=list)  # settings changed since the previous run
     replay_from: float | None = None  # when a too-fast curve started replaying (monotonic)
     recorded: bool = False  # kept in the page's run history (app.run_history)
+    submitted: float = field(default_factory=time.monotonic)  # when Train was pressed
 
     @property
     def in_progress(self) -> bool:

@@ -63,9 +63,12 @@ def settle(run: Run | None) -> None:
 
 
 def _worth_replaying(run: Run) -> bool:
-    """A curve that finished before anyone could see it fall, on a real server (AppTests
-    and scripts read the finished curve at once)."""
-    return runtime.in_server() and run.seconds < REPLAY_BELOW and run.epochs_done > 2
+    """A curve trained for this click that finished before anyone could see it fall, on a
+    real server (AppTests and scripts read the finished curve at once). A result that was
+    already there (the same settings again, a shared run) shows at once, as it is."""
+    trained_now = run.job.finished is not None and run.job.finished >= run.submitted
+    return (runtime.in_server() and trained_now and run.seconds < REPLAY_BELOW
+            and run.epochs_done > 2)  # fmt: skip
 
 
 def stop(page: str) -> None:

@@ -68,3 +68,22 @@ def test_clickable_cells_cover_each_cell_without_moving_the_axes():
     assert (dots.x[5], dots.y[5]) == (1, 1)  # row-major: unit 1, step 1 is the 6th cell
     assert tuple(fig.layout.xaxis.range) == (-0.5, 3.5)
     assert tuple(fig.layout.yaxis.range) == (2.5, -0.5)  # units top to bottom
+
+
+def test_only_a_curve_trained_for_this_click_and_too_fast_to_watch_is_replayed(monkeypatch):
+    from types import SimpleNamespace
+
+    from app import runtime, training_panel
+    from app.state import Run
+
+    monkeypatch.setattr(runtime, "in_server", lambda: True)
+
+    def run_with(finished_after: float, seconds: float) -> Run:
+        run = Run("hello", "hello", None, None, "hello", {}, None)
+        run.job = SimpleNamespace(finished=run.submitted + finished_after, seconds=seconds,
+                                  epochs_done=3)  # fmt: skip
+        return run
+
+    assert training_panel._worth_replaying(run_with(0.3, seconds=0.2))
+    assert not training_panel._worth_replaying(run_with(-5.0, seconds=0.2)), "already there"
+    assert not training_panel._worth_replaying(run_with(3.0, seconds=2.5)), "watched live"
