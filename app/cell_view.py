@@ -3,6 +3,8 @@ units shown, Play, replay.
 
 The numbers come from ``lstm_core.trace``; this module only names them, writes the
 step's update with its values, and turns a click on a heatmap into a (step, unit) pick.
+Its words (panel names, captions, Play, the epoch slider) are the catalog's ``cell.*`` keys
+(``assets/i18n/<lang>/inside.toml``), shared with the Sentiment page.
 
 Units: a heatmap shows at most ``UNITS_PER_VIEW`` units, by default the most active ones
 (largest mean |h| over the input's steps), or a page of consecutive units; the unit the
@@ -27,19 +29,29 @@ from collections.abc import MutableMapping
 import numpy as np
 import streamlit as st
 
-from app import cached
+from app import cached, i18n
+from app.i18n import t
 
-EXPLAIN = {
-    "h": "**h — hidden state**, short-term memory: the layer's output at every step.",
-    "c": "**c — cell state**, long-term memory: changed only by forget × and input +.",
-    "input": "**input gate i** — how much of the candidate is written into c (1 = write).",
-    "forget": "**forget gate f** — how much of c is kept (near 1 = remember, 0 = forget).",
-    "candidate": "**candidate** — the new content proposed from xₜ and hₜ₋₁ (−1…1).",
-    "output": "**output gate o** — how much of the squashed c is shown as h.",
-    "update": "**update gate z** — Keras: h = z·hₜ₋₁ + (1−z)·h̃, so z near 1 keeps the old h.",
-    "reset": "**reset gate r** — how much of hₜ₋₁ the candidate may look at.",
-}
+PANELS = ("h", "c", "input", "forget", "candidate", "output", "update", "reset")
 GATE_KIND = {"h": "activation", "c": "activation", "candidate": "activation"}
+
+
+def explain(name: str) -> str:
+    """The caption under a panel's heatmap: what h, c or that gate does ("" if unknown)."""
+    return t(f"cell.explain.{name}") if name in PANELS else ""
+
+
+def panel_label(name: str) -> str:
+    """A panel's name as charts show it: "h", "forget" (Korean: "h", "망각 게이트")."""
+    return t(f"cell.panel.{name}") if name in PANELS else name
+
+
+def localized(fig):
+    """A state chart in the page's language: panel names on its lines, then its words."""
+    for trace in fig.data:
+        if getattr(trace, "name", None) in PANELS:
+            trace.name = panel_label(trace.name)
+    return i18n.figure(fig)
 
 
 def layer_panels(layer_trace) -> list[tuple[str, np.ndarray, str]]:
@@ -121,7 +133,7 @@ def unit_views(n_units: int) -> list[str]:
 
 def unit_view_label(choice: str, n_units: int) -> str:
     if choice == MOST_ACTIVE:
-        return f"most active {UNITS_PER_VIEW}"
+        return t("cell.units.most_active", n=UNITS_PER_VIEW)
     start = int(choice)
     return f"{start}–{min(start + UNITS_PER_VIEW, n_units) - 1}"
 
@@ -142,32 +154,28 @@ def units_picker(container, note, key: str, activity: np.ndarray, unit: int) -> 
     the heatmaps show in ``note``; return the units to show, in unit order."""
     n_units = activity.size
     if n_units <= UNITS_PER_VIEW:
-        units, shown = list(range(n_units)), f"All {n_units} units."
+        units, shown = list(range(n_units)), t("cell.units.all", n=n_units)
     else:
         views = unit_views(n_units)
         if st.session_state.get(key) not in views:
             st.session_state[key] = MOST_ACTIVE
         container.selectbox(
-            "Units shown",
+            t("cell.units.shown"),
             views,
-            format_func=lambda choice: unit_view_label(choice, n_units),
+            format_func={choice: unit_view_label(choice, n_units) for choice in views}.get,
             key=key,
-            help=f"{UNITS_PER_VIEW} of the {n_units} units at a time: the most active ones "
-            "(largest mean |h| over this input), or a range of unit numbers.",
+            help=t("cell.units.shown.help", n=UNITS_PER_VIEW, total=n_units),
         )
         units = shown_units(st.session_state[key], activity)
         shown = (
-            f"The {UNITS_PER_VIEW} most active of {n_units} units (largest mean |h| over "
-            "this input), in unit order."
+            t("cell.units.active_of", n=UNITS_PER_VIEW, total=n_units)
             if st.session_state[key] == MOST_ACTIVE
-            else f"Units {units[0]}–{units[-1]} of {n_units}."
+            else t("cell.units.range", first=units[0], last=units[-1], total=n_units)
         )
     followed = (
-        f"▶ marks unit {unit}, ▼ the time step."
-        if unit in units
-        else f":orange[Unit {unit}, the one followed, is not among them.]"
+        t("cell.units.marked", unit=unit) if unit in units else t("cell.units.missing", unit=unit)
     )
-    note.caption(f"{shown} {followed} Click a cell to follow that unit at that step.")
+    note.caption(f"{shown} {followed} {t('cell.units.click')}")
     return units
 
 
@@ -227,11 +235,11 @@ def play_tick(state: MutableMapping, key_t: str, n_steps: int, now: float, tick:
 def play_button(container, key_t: str, n_steps: int, keys: tuple[str, str]) -> None:
     """▶ Play, or ■ Pause while playing (``keys``: the two buttons' keys)."""
     if playing():
-        container.button("■ Pause", key=keys[1], on_click=pause, width="stretch")
+        container.button(t("cell.pause"), key=keys[1], on_click=pause, width="stretch")
     else:
-        container.button("▶ Play", key=keys[0], on_click=play, args=(key_t, n_steps),
+        container.button(t("cell.play"), key=keys[0], on_click=play, args=(key_t, n_steps),
                          type="primary", width="stretch", disabled=n_steps < 2,
-                         help="Walk through the time steps by itself.")  # fmt: skip
+                         help=t("cell.play.help"))  # fmt: skip
 
 
 # ---------------------------------------------------------------- replay of snapshots
@@ -255,8 +263,8 @@ def checkpoints(run) -> list[tuple[int, list[np.ndarray] | None]]:
 def epoch_label(epoch: int, final: int) -> str:
     """How the epoch slider names a checkpoint: "0 (untrained)", "40", "200 (final)"."""
     if epoch == final:
-        return f"{epoch} (final)"
-    return f"{epoch} (untrained)" if epoch == 0 else str(epoch)
+        return t("cell.epoch.final", epoch=epoch)
+    return t("cell.epoch.untrained", epoch=epoch) if epoch == 0 else str(epoch)
 
 
 def epoch_slider(container, key: str, run, points: list) -> int:
@@ -269,9 +277,9 @@ def epoch_slider(container, key: str, run, points: list) -> int:
     elif st.session_state.get(key) not in epochs:
         st.session_state[key] = final
     container.select_slider(
-        "Weights after epoch",
+        t("cell.epoch.slider"),
         options=epochs,
-        format_func=lambda epoch: epoch_label(epoch, final),
+        format_func={epoch: epoch_label(epoch, final) for epoch in epochs}.get,
         key=key,
     )
     return st.session_state[key]
@@ -280,14 +288,8 @@ def epoch_slider(container, key: str, run, points: list) -> int:
 def epoch_caption(epoch: int, final: int) -> str:
     """Under the epoch slider: which weights every view of the page shows."""
     if epoch == final:
-        return (
-            f"Showing the trained model (epoch {final}). Move the slider back to see the "
-            "gates before and during training."
-        )
-    return (
-        f":orange[**Showing the weights after epoch {epoch} of {final}**] — move the slider "
-        "to the end for the trained model."
-    )
+        return t("cell.epoch.trained", final=final)
+    return t("cell.epoch.replaying", epoch=epoch, final=final)
 
 
 def replay_model(run, weights: list[np.ndarray]):
@@ -337,3 +339,14 @@ def _values_over_training(_run, _points, run_key: str, x: np.ndarray) -> list[di
 def unit_over_training(layer_values: dict[str, np.ndarray], t: int, unit: int) -> dict:
     """name -> that unit's value at step t at every checkpoint, as a plain list."""
     return {name: values[:, t, unit].tolist() for name, values in layer_values.items()}
+
+
+def over_training_words(fig, unit: int, step_label: str, epoch: int | None):
+    """``charts.gates_over_training`` with its title and subtitle from the catalog (a
+    phrase-by-phrase translation cannot reorder "How unit 5's gates …")."""
+    fig.layout.title.text = t("cell.over_training", unit=unit)
+    subtitle = t("cell.over_training.at", step=step_label)
+    if epoch is not None:
+        subtitle += t("cell.over_training.dashed", epoch=epoch)
+    fig.layout.title.subtitle.text = subtitle
+    return localized(fig)

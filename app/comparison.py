@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import cached, charts, pool, state, training_panel
+from app import cached, charts, i18n, pool, state, training_panel
+from app.i18n import t
 from app.state import Run
 from lstm_core import datasets, predict
 from lstm_core.jobs import Experiment
@@ -69,10 +70,10 @@ def live(task: str) -> None:
     progress = {cell: pool.pool().progress(run.job) for cell, run in current.items()}
     histories = {CELL_NAMES[c]: p.history.get("loss", []) for c, p in progress.items()}
     total = max(p.total for p in progress.values())
-    st.plotly_chart(charts.compare_curves(histories, total), theme=None)
+    st.plotly_chart(i18n.figure(charts.compare_curves(histories, total)), theme=None)
     states = {CELL_NAMES[c]: training_panel.progress_text(p) for c, p in progress.items()}
-    st.dataframe(pd.DataFrame({"model": states.keys(), "state": states.values()}),
-                 hide_index=True, width="stretch")  # fmt: skip
+    table = {t("compare.column.model"): states.keys(), t("compare.column.state"): states.values()}
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
 
 
 def finished(task: str) -> None:
@@ -92,14 +93,18 @@ def result_table(task: str, current: dict[str, Run]) -> pd.DataFrame:
     lesson = LESSONS[task]
     ds = cached.load_dataset(lesson.dataset, **lesson.dataset_options)
     rows = []
+    column = {name: t(f"compare.column.{name}") for name in
+              ("model", "epochs", "loss", "accuracy", "parameters", "seconds")}  # fmt: skip
+    asked = t("compare.column.answer", input=repr(lesson.example_input))
     for cell, run in current.items():
-        row = {"model": CELL_NAMES[cell], "epochs": run.epochs_done}
-        row["final loss"] = f"{run.history['loss'][-1]:.4g}" if run.epochs_done else "–"
+        row = {column["model"]: CELL_NAMES[cell], column["epochs"]: run.epochs_done}
+        row[column["loss"]] = f"{run.history['loss'][-1]:.4g}" if run.epochs_done else "–"
         if "accuracy" in run.history and run.epochs_done:
-            row["final accuracy"] = f"{run.history['accuracy'][-1]:.2f}"
-        row[f"answer to {lesson.example_input!r}"] = answer(run, ds, lesson.example_input)
-        row["parameters"] = run.model.count_params() if run.model is not None else "–"
-        row["seconds"] = f"{run.seconds:.1f}" if run.model is not None else run.stop_reason
+            row[column["accuracy"]] = f"{run.history['accuracy'][-1]:.2f}"
+        row[asked] = answer(run, ds, lesson.example_input)
+        row[column["parameters"]] = run.model.count_params() if run.model is not None else "–"
+        row[column["seconds"]] = (f"{run.seconds:.1f}" if run.model is not None
+                                  else run.stop_reason)  # fmt: skip
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -75,16 +75,22 @@ def translate(text: str) -> str:
 
 
 def figure(fig):
-    """The figure's words (title, axis titles, legend names, notes) in the current language."""
+    """The figure's words (title and subtitle, axis titles, legend names, notes) in the
+    current language."""
     if lang() == "en":
         return fig
     layout = fig.layout
     if layout.title and layout.title.text:
         layout.title.text = translate(layout.title.text)
+    if layout.title and layout.title.subtitle and layout.title.subtitle.text:
+        layout.title.subtitle.text = translate(layout.title.subtitle.text)
     for name in list(layout.to_plotly_json()):
         axis = getattr(layout, name, None) if name.startswith(("xaxis", "yaxis")) else None
         if axis is not None and axis.title and axis.title.text:
             axis.title.text = translate(axis.title.text)
+    shared = layout.coloraxis.colorbar if layout.coloraxis else None  # e.g. subplots' one scale
+    if shared is not None and shared.title and shared.title.text:
+        shared.title.text = translate(shared.title.text)
     for note in layout.annotations or ():
         note.text = translate(note.text)
     for trace in fig.data:

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from app import pool
+from app.i18n import t
 from lstm_core.jobs import Experiment, Job
 from lstm_core.models import CELL_NAMES, ModelSpec
 from lstm_core.training import TrainConfig
@@ -68,7 +69,7 @@ def experiment(cell: str, length: int, seed: int, units: int, epochs: int) -> Ex
 def submit(lengths, seeds: int, epochs: int, units: int) -> Sweep:
     """Queue every run, shortest sequences first so the table fills from the top."""
     if not lengths:
-        raise ValueError("Pick at least one sequence length for the sweep.")
+        raise ValueError(t("memory.no_length"))
     sweep = Sweep(tuple(sorted(lengths)), int(seeds), int(epochs), int(units))
     jobs = pool.pool()
     for length in sweep.lengths:
@@ -119,7 +120,7 @@ def table(sweep: Sweep) -> pd.DataFrame:
     jobs = pool.pool()
     rows = []
     for length in sweep.lengths:
-        row = {"length L": length}
+        row = {t("memory.column.length"): length}
         for cell in CELLS:
             mine = [sweep.jobs[(cell, length, s)] for s in range(sweep.seeds)]
             scores = [j.held_out["accuracy"] for j in mine if j.done and "accuracy" in j.held_out]
@@ -127,10 +128,11 @@ def table(sweep: Sweep) -> pd.DataFrame:
             if len(scores) == len(mine):
                 row[CELL_NAMES[cell]] = _spread(scores)
             elif failed and len(scores) + len(failed) == len(mine):
-                row[CELL_NAMES[cell]] = f"failed: {failed[0].stop_reason}"
+                row[CELL_NAMES[cell]] = t("memory.failed", reason=failed[0].stop_reason)
             else:
                 epochs = sum(jobs.progress(j).epochs_done for j in mine)
-                row[CELL_NAMES[cell]] = f"training… {epochs}/{len(mine) * sweep.epochs} epochs"
+                row[CELL_NAMES[cell]] = t("memory.training", done=epochs,
+                                          total=len(mine) * sweep.epochs)  # fmt: skip
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -155,14 +157,13 @@ def summary(sweep: Sweep) -> list[str]:
                   np.mean([a for _, a in by_length[n]]) < CHANCE + 0.1]  # fmt: skip
         mixed = [n for n in sweep.lengths if by_length.get(n) and
                  _disagree([a for _, a in by_length[n]])]  # fmt: skip
-        text = f"**{cell}**: "
-        text += (f"remembered (≥ {SOLVED:.0%} on average) up to L = {max(solved)}"
-                 if solved else "did not reach 90 % at any length")  # fmt: skip
+        parts = [t("memory.solved", share=f"{SOLVED:.0%}", length=max(solved)) if solved
+                 else t("memory.unsolved")]  # fmt: skip
         if chance:
-            text += f"; at chance from L = {min(chance)}"
+            parts.append(t("memory.chance", length=min(chance)))
         if mixed:
-            text += f"; seeds disagree at L = {', '.join(str(n) for n in mixed)}"
-        lines.append(text + ".")
+            parts.append(t("memory.mixed", lengths=", ".join(str(n) for n in mixed)))
+        lines.append(f"**{cell}**: " + t("memory.and").join(parts) + ".")
     return lines
 
 
@@ -222,10 +223,10 @@ def fading(curves: dict) -> list[str]:
             continue
         ratio = first / last
         if ratio == 0:
-            size = "0 (below float32 precision)"
+            size = t("memory.underflow")
         elif ratio < 0.01:
             size = f"10^{np.log10(ratio):.0f}"
         else:
             size = f"{ratio:.2g}"
-        lines.append(f"**{cell}**: the first step's gradient is {size} × the last step's")
+        lines.append(f"**{cell}**: " + t("memory.fading", size=size))
     return lines

@@ -95,7 +95,7 @@ def show_predictions(run: Run, ds: datasets.Dataset, stale: bool) -> None:
     _, preds = _predictions(run, ds)
     st.plotly_chart(predictions_figure(ds, preds), theme=None)
     if stale:
-        st.caption("⚠ These are the old model's predictions: the settings changed since.")
+        st.caption(t("result.old_predictions"))
 
 
 def show_more(page: TaskPage, run: Run, ds: datasets.Dataset) -> None:
@@ -105,7 +105,7 @@ def show_more(page: TaskPage, run: Run, ds: datasets.Dataset) -> None:
     left, right = st.columns([3, 2])
     left.dataframe(prediction_rows(ds, preds), hide_index=True, width="stretch")
     if ds.task == "regression":
-        left.caption("✓ = within 5 % of the target.")
+        left.caption(t("result.within_note"))
     with right.expander(t("result.params")):
         show_params(run.model)
     st.subheader(t("result.your_input"))

@@ -171,8 +171,9 @@ def read_settings(page: str) -> tuple[ModelSpec, TrainConfig]:
 
 
 def describe_spec(spec: ModelSpec) -> str:
-    layers = f"{spec.layers} layers" if spec.layers > 1 else "1 layer"
-    text = f"{CELL_NAMES[spec.cell]} · {spec.units} units · {layers}"
+    many = spec.layers > 1
+    layers = i18n.t("describe.layers", n=spec.layers) if many else i18n.t("describe.layer")
+    text = f"{CELL_NAMES[spec.cell]} · {i18n.t('describe.units', n=spec.units)} · {layers}"
     if spec.dense_units:
         text += f" · Dense({spec.dense_units})"
     return text
@@ -180,7 +181,7 @@ def describe_spec(spec: ModelSpec) -> str:
 
 def describe_run(run: Run) -> str:
     lr = f"lr {run.config.learning_rate:g}"
-    return f"{describe_spec(run.spec)} · {run.epochs_done} epochs · {lr}"
+    return f"{describe_spec(run.spec)} · {i18n.t('describe.epochs', n=run.epochs_done)} · {lr}"
 
 
 def changed_settings(run: Run, spec: ModelSpec, config: TrainConfig, options: dict) -> list[str]:

@@ -5,17 +5,14 @@ from dataclasses import replace
 import streamlit as st
 
 from app import comparison, projector, settings, state
+from app.i18n import t
 from lstm_core import schema
 from lstm_core.lessons import LESSONS
 from lstm_core.models import ModelSpec
 from lstm_core.training import TrainConfig
 
 PAGE = comparison.PAGE
-TASKS = {
-    "sequence_classification": "Sequence classification (seed 000)",
-    "next_number": "Next number (seed 001)",
-    "hello": "Hello (seed 001)",
-}
+SEEDS = {"sequence_classification": "000", "next_number": "001", "hello": "001"}
 KNOBS = ((ModelSpec, "units"), (TrainConfig, "epochs"), (TrainConfig, "learning_rate"),
          (TrainConfig, "seed"))  # fmt: skip
 
@@ -24,14 +21,15 @@ def w(name: str) -> str:
     return state.widget(PAGE, name)
 
 
-projector.title("Compare cells")
-st.caption(
-    "One task, the same settings, four networks: SimpleRNN, LSTM, GRU and a Dense-only "
-    "network that sees the whole window at once (seed 001's “LSTM as DNN”). All four "
-    "train at the same time on the server; the table fills as each one finishes."
-)
+projector.title(t("page.compare"))
+st.caption(t("compare.caption"))
 settings.ensure(w("task"), "sequence_classification")
-task = st.radio("Task", list(TASKS), format_func=TASKS.get, key=w("task"), horizontal=True)
+tasks = {
+    task: t("compare.task.choice", task=t(f"nav.{task}"), seed=seed) for task, seed in SEEDS.items()
+}
+task = st.radio(
+    t("compare.task"), list(tasks), format_func=tasks.get, key=w("task"), horizontal=True
+)
 lesson = LESSONS[task]
 for column, (schema_cls, name) in zip(st.columns(len(KNOBS)), KNOBS, strict=True):
     source = lesson.spec if schema_cls is ModelSpec else lesson.config
@@ -46,7 +44,7 @@ except ValueError as exc:
     st.error(str(exc))
     st.stop()
 
-if st.button("▶ Train all four", key=state.button(PAGE, "train"), type="primary"):
+if st.button(t("compare.train"), key=state.button(PAGE, "train"), type="primary"):
     comparison.submit_all(task, spec, config)
 current = comparison.runs(task)
 if any(run.in_progress for run in current.values()):
@@ -54,5 +52,5 @@ if any(run.in_progress for run in current.values()):
 elif current:
     comparison.finished(task)
 else:
-    st.caption("Press Train: four loss curves grow on one chart, one per cell.")
+    st.caption(t("compare.press"))
 comparison.warm(task, lesson.spec, lesson.config)  # the defaults compile while you read

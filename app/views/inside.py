@@ -10,29 +10,27 @@ import time
 
 import streamlit as st
 
-from app import cached, cell_view, charts, projector, runtime, settings, state, training_panel
+from app import cached, cell_view, charts, i18n, projector, runtime, settings, state, training_panel
+from app.i18n import t
 from lstm_core import predict
 from lstm_core import trace as tracer
 from lstm_core.lessons import LESSONS
 from lstm_core.models import CELL_NAMES
 
 PAGE = "inside"
-PAGE_TITLES = {
-    "sequence_classification": "Sequence classification",
-    "next_number": "Next number",
-    "hello": "Hello",
-}
+
+
+def page_title(page: str) -> str:
+    """The task page's short name ("Sequence classification", "Hello")."""
+    return t(f"nav.{page}")
 
 
 def w(name: str) -> str:
     return state.widget(PAGE, name)
 
 
-projector.title("Inside the cell")
-st.caption(
-    "Pick a trained model and an input, then step through time: every heatmap is units × "
-    "time steps. Click a heatmap cell (or use the boxes) to follow one unit at one step."
-)
+projector.title(t("page.inside"))
+st.caption(t("inside.caption"))
 
 request = st.session_state.pop(state.INSIDE_REQUEST, None)
 if request is not None:
@@ -44,13 +42,14 @@ settings.ensure(w("model"), next(iter(runs), state.TASK_PAGES[0]))
 
 pick_model, pick_mode, pick_input, pick_layer = st.columns([3, 2, 3, 2])
 pick_model.selectbox(
-    "Model",
+    t("inside.model"),
     state.TASK_PAGES,
     key=w("model"),
-    format_func=lambda p: (
-        f"{PAGE_TITLES[p]} — "
-        + (settings.describe_run(runs[p]) if p in runs else "not trained yet")
-    ),
+    format_func={  # labels made now, in the session's language, not when AppTest asks
+        p: f"{page_title(p)} — "
+        + (settings.describe_run(runs[p]) if p in runs else t("inside.not_trained"))
+        for p in state.TASK_PAGES
+    }.get,
 )
 page = st.session_state[w("model")]
 run = runs.get(page)
@@ -58,13 +57,11 @@ if run is None:
     lesson = LESSONS[page]
     pending = state.get_run(st.session_state, page)
     if pending is not None and pending.in_progress:
-        st.info(f"The {PAGE_TITLES[page]} model is training; it opens here when it is done.")
+        st.info(t("inside.training", page=page_title(page)))
         training_panel.live_panel(page)
         st.stop()
-    st.info(f"There is no trained model for {PAGE_TITLES[page]} yet.")
-    if st.button(
-        f"Train the tutorial model for {PAGE_TITLES[page]}", key=state.button(PAGE, "train")
-    ):
+    st.info(t("inside.no_model", page=page_title(page)))
+    if st.button(t("inside.train", page=page_title(page)), key=state.button(PAGE, "train")):
         options = lesson.dataset_options
         training_panel.submit(page, page, lesson.dataset, options, lesson.spec, lesson.config)
         st.rerun()  # redraw with the live panel
@@ -76,23 +73,23 @@ settings.ensure(mode_key, "sample")
 settings.ensure(sample_key, 0)
 settings.ensure(typed_key, LESSONS[run.lesson].example_input)
 pick_mode.radio(
-    "Input",
+    t("inside.input"),
     ["sample", "typed"],
-    format_func={"sample": "a training sample", "typed": "type your own"}.get,
+    format_func={mode: t(f"inside.input.{mode}") for mode in ("sample", "typed")}.get,
     key=mode_key,
 )
 with pick_input:
     try:
         if st.session_state[mode_key] == "sample":
             st.selectbox(
-                "Training sample",
+                t("inside.sample"),
                 range(len(ds.labels)),
                 format_func=ds.labels.__getitem__,
                 key=sample_key,
             )
             x, labels = predict.sample_input(ds, st.session_state[sample_key])
         else:
-            st.text_input("Your input", key=typed_key)
+            st.text_input(t("result.input"), key=typed_key)
             x, labels = predict.typed_input(ds, st.session_state[typed_key])
         trained = cached.trace(run.model, cached.weights_digest(run.model), x)
     except ValueError as exc:
@@ -100,14 +97,17 @@ with pick_input:
         st.stop()
 
 if not trained:
-    st.info("This model has no recurrent layer (a Dense network keeps no state): nothing to step.")
+    st.info(t("inside.no_recurrent"))
     st.stop()
 cell_view.clamp(w("layer"), len(trained))
 pick_layer.selectbox(
-    "Layer",
+    t("inside.layer"),
     range(len(trained)),
     key=w("layer"),
-    format_func=lambda i: f"{i + 1}: {trained[i].name} ({trained[i].units} units)",
+    format_func=[
+        t("inside.layer.choice", n=i + 1, name=layer.name, units=layer.units)
+        for i, layer in enumerate(trained)
+    ].__getitem__,
     disabled=len(trained) == 1,
 )
 layer_index = st.session_state[w("layer")]
@@ -132,7 +132,7 @@ def moving_parts(timer_on: bool) -> None:
     cell_view.play_button(play_col, w("t"), n_steps, buttons)
     if n_steps > 1:
         step_col.select_slider(
-            "Time step",
+            t("inside.step"),
             options=range(n_steps),
             format_func=steps.__getitem__,
             key=w("t"),
@@ -146,45 +146,50 @@ def moving_parts(timer_on: bool) -> None:
     activity = cell_view.unit_activity(layer)
     cell_view.default_unit(w("unit"), run, layer_index, activity)
     cell_view.clamp(w("unit"), n_units)
-    unit_col.number_input("Unit", min_value=0, max_value=n_units - 1, step=1, key=w("unit"))
+    unit_col.number_input(
+        t("inside.unit"), min_value=0, max_value=n_units - 1, step=1, key=w("unit")
+    )
     if points:
         st.caption(cell_view.epoch_caption(epoch, final))
-    t, unit = st.session_state[w("t")], st.session_state[w("unit")]
-    at_epoch = f" · epoch {epoch}" if epoch != final else ""
+    step, unit = st.session_state[w("t")], st.session_state[w("unit")]
+    at_epoch = t("inside.at_epoch", epoch=epoch) if epoch != final else ""
     cell_name = CELL_NAMES[layer.cell]
     panels = cell_view.layer_panels(layer)
 
     diagram, lines = st.columns([3, 2])
     with diagram:
-        title = f"{cell_name} unit {unit} · {steps[t]}" + at_epoch
-        values = tracer.step_values(layer, 0, t, unit)
+        title = t("inside.diagram", cell=cell_name, unit=unit, step=steps[step]) + at_epoch
+        values = tracer.step_values(layer, 0, step, unit)
         cell_view.show_svg(charts.cell_diagram_svg(values, cell=layer.cell, title=title))
         activation = cell_view.activation_name(run.model, layer.name)
         st.markdown(cell_view.step_equation(layer.cell, values, activation))
     series = {name: data for name, data, _ in panels}
     lines.plotly_chart(
-        charts.unit_lines(series, unit, steps, selected_step=t, tick_room=58), theme=None
-    )
+        cell_view.localized(charts.unit_lines(series, unit, steps, selected_step=step,
+                                              tick_room=58)), theme=None,
+    )  # fmt: skip
     if points:  # full width: the diagram's column is as tall as the chart beside it
         history = cell_view.values_over_training(run, points, x)[layer_index]
         over_training = charts.gates_over_training(
             [e for e, _ in points],
-            cell_view.unit_over_training(history, t, unit),
+            cell_view.unit_over_training(history, step, unit),
             unit,
-            steps[t],
+            steps[step],
             selected_epoch=epoch,
         )
-        st.plotly_chart(over_training, theme=None)
+        st.plotly_chart(cell_view.over_training_words(over_training, unit, steps[step], epoch),
+                        theme=None)  # fmt: skip
     units = cell_view.units_picker(*st.columns([1, 3], vertical_alignment="bottom"),
                                    w(f"units_shown:{page}"), activity, unit)  # fmt: skip
-    heatmaps(panels, f" · {cell_name} layer {layer.name}{at_epoch}", units, t, unit)
+    title_end = t("inside.heatmap", cell=cell_name, layer=layer.name, epoch=at_epoch)
+    heatmaps(panels, title_end, units, step, unit)
     if cell_view.playing() != timer_on:
         # Play pressed, paused or at the end: start or stop the fragment's timer. Only
         # after the slider is drawn, so the browser gets the step set by Play.
         st.rerun()
 
 
-def heatmaps(panels: list, title_end: str, units: list[int], t: int, unit: int) -> None:
+def heatmaps(panels: list, title_end: str, units: list[int], step: int, unit: int) -> None:
     """h, c and every gate as units × steps, the same units in each; a click picks a cell."""
     per_row = 1 if wide else 2
     for i, (name, data, kind) in enumerate(panels):
@@ -193,11 +198,11 @@ def heatmaps(panels: list, title_end: str, units: list[int], t: int, unit: int) 
         with row[i % per_row]:
             chart_key = state.chart(PAGE, name)
             figure = charts.state_heatmap(
-                data, kind, name + title_end, time_labels=steps, selected_unit=unit,
-                units=units, selected_step=t, tick_room=130 if wide else 56,
+                data, kind, cell_view.panel_label(name) + title_end, time_labels=steps,
+                selected_unit=unit, units=units, selected_step=step, tick_room=130 if wide else 56,
             )  # fmt: skip
             st.plotly_chart(
-                charts.clickable_cells(figure),
+                i18n.figure(charts.clickable_cells(figure)),
                 key=chart_key,
                 on_select=lambda key=chart_key: cell_view.select_cell(
                     w("t"), w("unit"), key, units
@@ -205,7 +210,7 @@ def heatmaps(panels: list, title_end: str, units: list[int], t: int, unit: int) 
                 selection_mode="points",
                 theme=None,
             )
-            st.caption(cell_view.EXPLAIN.get(name, ""))
+            st.caption(cell_view.explain(name))
 
 
 st.fragment(moving_parts, run_every=cell_view.PLAY_SECONDS if cell_view.playing() else None)(

@@ -9,6 +9,7 @@ from app import (
     cached,
     cell_view,
     charts,
+    i18n,
     pool,
     projector,
     sentiment_lesson,
@@ -16,6 +17,7 @@ from app import (
     state,
     training_panel,
 )
+from app.i18n import t
 from app.sentiment_lesson import CELLS, CONFIG, EXAMPLE, PAGE, SPEC
 from lstm_core import schema
 from lstm_core.models import CELL_NAMES, ModelSpec
@@ -29,13 +31,13 @@ def w(name: str) -> str:
     return state.widget(PAGE, name)
 
 
-projector.title("Sentiment: words in, opinion out")
-st.caption(
-    "Seeds 002 and 004 train an Embedding followed by a SimpleRNN or an LSTM on movie "
-    "reviews. Here the reviews are a small corpus of short sentences shipped with the app, "
-    "so the page works offline. Each word becomes a learned vector; the network reads the "
-    "sentence word by word and answers from its last hidden state."
-)
+def class_name(name: str) -> str:
+    """A class of the corpus ("negative", "positive") in the page's language."""
+    return t(f"sentiment.class.{name}") if name in ("negative", "positive") else name
+
+
+projector.title(t("sentiment.title"))
+st.caption(t("sentiment.caption"))
 options = {}
 try:
     ds = cached.load_dataset("sentiment", **options)
@@ -44,18 +46,15 @@ except ValueError as exc:
     st.stop()
 
 with st.expander(
-    f"The data: {len(ds.labels)} training sentences, {len(ds.held_out.labels)} held out, "
-    f"{len(ds.words)} words", expanded=False,
+    t("sentiment.data", train=len(ds.labels), held_out=len(ds.held_out.labels),
+      words=len(ds.words)), expanded=False,
 ):  # fmt: skip
-    sample = pd.DataFrame({"sentence": ds.labels[:10],
-                           "label": [ds.class_names[int(c)] for c in ds.raw_y[:10]]})  # fmt: skip
+    sample = pd.DataFrame({
+        t("sentiment.column.sentence"): ds.labels[:10],
+        t("sentiment.column.label"): [class_name(ds.class_names[int(c)]) for c in ds.raw_y[:10]],
+    })  # fmt: skip
     st.dataframe(sample, hide_index=True, width="stretch")
-    st.caption(
-        f"The vocabulary comes from the training sentences only (index 0 is padding, 1 is "
-        f"any unknown word). Every sentence becomes {ds.timesteps} word indices, padded at "
-        f"the {ds.options['padding']} as Keras' `pad_sequences` does. The held-out sentences "
-        "are never trained on: their accuracy is the honest score."
-    )
+    st.caption(t("sentiment.vocabulary", steps=ds.timesteps, padding=ds.options["padding"]))
 
 for column, (schema_cls, name) in zip(st.columns(len(KNOBS)), KNOBS, strict=True):
     source = SPEC if schema_cls is ModelSpec else CONFIG
@@ -71,7 +70,7 @@ except ValueError as exc:
 
 current = sentiment_lesson.runs()
 busy = any(run.in_progress for run in current.values())
-if st.button("▶ Train SimpleRNN and LSTM", key=state.button(PAGE, "train"), type="primary",
+if st.button(t("sentiment.train"), key=state.button(PAGE, "train"), type="primary",
              disabled=busy):  # fmt: skip
     try:
         sentiment_lesson.submit_both(options, spec, config)
@@ -92,18 +91,19 @@ def live() -> None:
     text = " · ".join(f"{CELL_NAMES[c]}: {training_panel.progress_text(p)}"
                       for c, p in progress.items())  # fmt: skip
     bar.progress(training_panel.progress_fraction(lstm), text=text)
-    button.button("■ Stop", key=state.button(PAGE, "stop"), width="stretch",
+    button.button(t("task.stop"), key=state.button(PAGE, "stop"), width="stretch",
                   on_click=sentiment_lesson.stop_all)  # fmt: skip
     histories = {CELL_NAMES[c]: p.history.get("loss", []) for c, p in progress.items()}
-    st.plotly_chart(charts.compare_curves(histories, max(p.total for p in progress.values()),
-                                          title="Training loss"), theme=None)  # fmt: skip
+    total = max(p.total for p in progress.values())
+    curves = charts.compare_curves(histories, total, title="Training loss")
+    st.plotly_chart(i18n.figure(curves), theme=None)
 
 
 if busy or any(run.in_progress for run in current.values()):
     live()
     st.stop()
 if not current:
-    st.info("Press **Train**: both networks train at once, then you can type a sentence.")
+    st.info(t("sentiment.press"))
     sentiment_lesson.warm(options)
     st.stop()
 
@@ -111,36 +111,32 @@ for run in current.values():
     training_panel.settle(run)
 scores, curves = st.columns([2, 3])
 with scores:
-    st.markdown("**Accuracy on the held-out sentences**")
+    st.markdown(t("sentiment.accuracy"))
     for column, cell in zip(st.columns(len(CELLS)), CELLS, strict=True):
         run = current.get(cell)
         accuracy = sentiment_lesson.held_out_accuracy(run) if run else None
         shown = f"{accuracy:.0%}" if accuracy is not None else "–"
-        column.metric(CELL_NAMES[cell], shown, help="Sentences the model never trained on.")
+        column.metric(CELL_NAMES[cell], shown, help=t("sentiment.accuracy.help"))
         if run is not None and run.stop_reason not in ("completed", "early_stopping"):
             column.caption(run.message)
-    st.caption(
-        f"Training accuracy is higher (the models can memorise {len(ds.labels)} sentences); "
-        "the held-out score is what they learned about words. Change the seed to see the "
-        "spread."
-    )
+    st.caption(t("sentiment.accuracy.note", n=len(ds.labels)))
 histories = {CELL_NAMES[c]: run.history.get("loss", []) for c, run in current.items()}
 curves.plotly_chart(
     cached.figure("compare_curves", histories, config.epochs, title="Training loss"), theme=None
 )
 
-st.subheader("Type a sentence")
+st.subheader(t("sentiment.type"))
 settings.ensure(w("sentence"), EXAMPLE)
 settings.ensure(w("reader"), "lstm")
 typed, reader = st.columns([4, 2])
-typed.text_input("Your sentence", key=w("sentence"), max_chars=200)
+typed.text_input(t("sentiment.sentence"), key=w("sentence"), max_chars=200)
 trained = [c for c in CELLS if c in current and current[c].model is not None]
 if not trained:
-    st.warning("Neither model finished training: press Train again.")
+    st.warning(t("sentiment.none"))
     st.stop()
 if st.session_state[w("reader")] not in trained:
     st.session_state[w("reader")] = trained[-1]
-reader.radio("Read it with", trained, format_func=CELL_NAMES.get, key=w("reader"),
+reader.radio(t("sentiment.reader"), trained, format_func=CELL_NAMES.get, key=w("reader"),
              horizontal=True)  # fmt: skip
 try:
     reading = sentiment_lesson.reading(
@@ -152,26 +148,21 @@ except ValueError as exc:
 words = [word for word, _, _ in reading["steps"]]
 unknown = [word for word, _, known in reading["steps"] if not known]
 p = float(reading["answer"][1])
-verdict = "positive" if p >= 0.5 else "negative"
+verdict = class_name("positive" if p >= 0.5 else "negative")
+cell_name = CELL_NAMES[st.session_state[w("reader")]]
 st.markdown(
-    f"**{CELL_NAMES[st.session_state[w('reader')]]} says: {verdict}** "
-    f"(P(positive) = {p:.2f})"
-    + (
-        f" · not in the vocabulary, read as one unknown word: {', '.join(unknown)}"
-        if unknown
-        else ""
-    )
+    t("sentiment.says", cell=cell_name, verdict=verdict, p=f"{p:.2f}")
+    + (t("sentiment.unknown", words=", ".join(unknown)) if unknown else "")
 )
-st.plotly_chart(
-    charts.reading_so_far(words, reading["positive"], [known for _, _, known in reading["steps"]]),
-    theme=None,
-)
+known = [known for _, _, known in reading["steps"]]
+st.plotly_chart(i18n.figure(charts.reading_so_far(words, reading["positive"], known)), theme=None)
 layer = reading["trace"]
 labels = [("·" if word == "<pad>" else word) for word in words]
 panels = cell_view.layer_panels(layer)
 grid = st.columns(2)
 for i, (name, data, kind) in enumerate(panels):
     with grid[i % 2]:
-        title = f"{name} · word by word"
-        st.plotly_chart(charts.state_heatmap(data, kind, title, time_labels=labels), theme=None)
-        st.caption(cell_view.EXPLAIN.get(name, ""))
+        title = cell_view.panel_label(name) + t("sentiment.heatmap")
+        heatmap = charts.state_heatmap(data, kind, title, time_labels=labels)
+        st.plotly_chart(i18n.figure(heatmap), theme=None)
+        st.caption(cell_view.explain(name))

@@ -1,18 +1,41 @@
 """Shapes & parameters: what shape each layer gives and what it costs (seeds 001 and 003)."""
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
-from app import projector, settings, shapes_cache, state
+from app import i18n, projector, settings, shapes_cache, state
 from app.charts import shapes as shape_charts
+from app.i18n import t
 from lstm_core import shapes
 
 PAGE = "shapes"
 PRESETS = list(shapes.PRESETS)
+# The presets' catalog keys ("shapes.preset.<key>"); a preset missing here keeps its name.
+PRESET_KEYS = {
+    "seed 003: LSTM(20) many-to-one": "many_to_one",
+    "seed 003: return_sequences=True + Dense(10) many-to-many": "many_to_many",
+    "seed 001: two stacked LSTMs (works)": "stacked",
+    "seed 001: the stack that breaks": "breaks",
+    "Embedding + SimpleRNN (seed 002)": "embedding",
+}
+# Keras' own argument names stay the labels; their help comes from "param.shapes.<name>.help".
+OWN_HELP = ("batch", "timesteps", "features", "input_dim", "output_dim")
 
 
 def w(name: str) -> str:
     return state.widget(PAGE, name)
+
+
+def preset_label(name: str) -> str:
+    return t(f"shapes.preset.{PRESET_KEYS[name]}") if name in PRESET_KEYS else name
+
+
+def widget(container, p, key: str):
+    """``settings.param_widget``, with this page's own help for Keras' argument names."""
+    own = replace(p, name=f"shapes.{p.name}") if p.name in OWN_HELP else p
+    return settings.param_widget(container, own, key)
 
 
 def preset_values(name: str) -> dict:
@@ -39,46 +62,45 @@ def layer_row(i: int) -> dict:
     """
     settings.ensure(w(f"{i}:kind"), "dense")
     kind_col, *cols = st.columns([5, 3, 5], vertical_alignment="bottom")
-    kind = kind_col.selectbox(
-        f"Layer {i}", list(shapes.FIELDS), format_func=shapes.KIND_NAMES.get, key=w(f"{i}:kind")
-    )
+    label = t("shapes.layer", i=i)
+    kinds = list(shapes.FIELDS)
+    kind = kind_col.selectbox(label, kinds, format_func=shapes.KIND_NAMES.get, key=w(f"{i}:kind"))
     layer = {"kind": kind}
     sizes = [p for p in shapes.FIELDS[kind] if not isinstance(p.default, bool)]
     flags = [p for p in shapes.FIELDS[kind] if isinstance(p.default, bool)]
     for col, p in zip(cols, sizes, strict=False):
         settings.ensure(w(f"{i}:{p.name}"), p.default)
-        layer[p.name] = settings.param_widget(col, p, w(f"{i}:{p.name}"))
+        layer[p.name] = widget(col, p, w(f"{i}:{p.name}"))
     for p in flags:
         settings.ensure(w(f"{i}:{p.name}"), p.default)
-        layer[p.name] = cols[-1].checkbox(p.label, key=w(f"{i}:{p.name}"), help=p.help)
+        help_text = i18n.param_help(f"shapes.{p.name}", p.help)
+        layer[p.name] = cols[-1].checkbox(p.label, key=w(f"{i}:{p.name}"), help=help_text)
     return layer
 
 
 def parameter_table(rows: tuple[shapes.LayerShape, ...]) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "layer": [f"{r.index}. {r.label}" for r in rows],
-            "output shape": [shape_charts.shape_text(r.output_shape) for r in rows],
-            "parameters": [r.params for r in rows],
-            "rule": [r.rule for r in rows],
-            "formula": [r.formula for r in rows],
+            t("shapes.column.layer"): [f"{r.index}. {r.label}" for r in rows],
+            t("shapes.column.shape"): [shape_charts.shape_text(r.output_shape) for r in rows],
+            t("shapes.column.params"): [r.params for r in rows],
+            t("shapes.column.rule"): [r.rule for r in rows],
+            t("shapes.column.formula"): [r.formula for r in rows],
         }
     )
 
 
-projector.title("Shapes & parameters")
-st.caption(
-    "Stack layers on an input of shape (batch, timesteps, features): see the shape of every "
-    "tensor, and count each layer's parameters with its formula."
-)
+projector.title(t("page.shapes"))
+st.caption(t("shapes.caption"))
 
 if w("preset") not in st.session_state:
     settings.ensure(w("preset"), PRESETS[0])
     apply_preset()
 pick, *sizes = st.columns([4, 1, 1, 1, 1])
-pick.selectbox("Start from", PRESETS, key=w("preset"), on_change=apply_preset)
+pick.selectbox(t("shapes.start"), PRESETS, key=w("preset"), on_change=apply_preset,
+               format_func={name: preset_label(name) for name in PRESETS}.get)  # fmt: skip
 for col, p in zip(sizes, (*shapes.INPUT_FIELDS, shapes.LAYER_COUNT), strict=True):
-    settings.param_widget(col, p, w(p.name))
+    widget(col, p, w(p.name))
 
 stack, picture = st.columns(2, gap="medium")
 with stack:
@@ -94,16 +116,14 @@ if described.tensors:  # a long stack's picture needs the page's whole width
     crowded = len(described.tensors) > shape_charts.CROWDED
     with st.container() if crowded else picture:
         st.plotly_chart(
-            shape_charts.tensor_flow(described.tensors, refused=described.refused), theme=None
+            i18n.figure(shape_charts.tensor_flow(described.tensors, refused=described.refused)),
+            theme=None,
         )
 if described.rows:
     st.dataframe(parameter_table(described.rows), hide_index=True, width="stretch")
     if described.error:
-        st.caption("Only the layers before the refused one are counted.")
+        st.caption(t("shapes.refused"))
     else:
         total = shapes.total_params(described.rows)
-        st.markdown(f"**Total: {total:,} parameters** (what `model.count_params()` reports).")
-st.caption(
-    "u = units, d = the last axis of the layer's input, v = vocabulary, o = output_dim. "
-    "An LSTM has four gates, each a Dense over [h, x]: 4·(u·(u+d)+u); a GRU has three."
-)
+        st.markdown(t("shapes.total", total=f"{total:,}"))
+st.caption(t("shapes.legend"))

@@ -96,3 +96,164 @@ def test_every_page_and_preset_has_its_words():
     for page, choices in presets.PRESETS.items():
         for preset in choices:
             assert f"preset.{preset.key}" in en and f"question.{page}.{preset.key}" in en
+
+
+# ------------------------------------------------------------- the lesson pages in Korean
+
+
+def page_texts(at) -> list[str]:
+    """Everything ``visible_texts`` reads, and the other widgets, metrics, expanders and
+    table headings a lesson page shows."""
+    found = visible_texts(at)
+    for widget in (*at.radio, *at.multiselect, *at.checkbox, *at.text_input, *at.select_slider):
+        found += [widget.label, getattr(widget, "help", None) or ""]
+    for widget in (*at.radio, *at.selectbox, *at.select_slider, *at.multiselect):
+        found += [str(option) for option in widget.options]
+    found += [*texts(at.error), *(m.label for m in at.metric), *(e.label for e in at.expander)]
+    found += [str(column) for frame in at.dataframe for column in frame.value.columns]
+    return [t for t in found if t]
+
+
+# Code as the seeds write it: a Keras shape "(batch, timesteps, units)" or `inline code`.
+CODE = re.compile(r"\((?:[a-z_]+, )+[a-z_]+\)|`[^`]*`")
+
+
+def english_left(at) -> list[str]:
+    return [t for t in page_texts(at) if ENGLISH.search(NAMES.sub("", CODE.sub("", t)))]
+
+
+def chart_words(at) -> list[str]:
+    """Titles, subtitles, axis titles, trace names and notes of every chart on the page."""
+    from tests.app.conftest import figures
+
+    words = []
+    for fig in figures(at):
+        layout = fig.get("layout", {})
+        title = layout.get("title", {})
+        words += [title.get("text", ""), title.get("subtitle", {}).get("text", "")]
+        for name, axis in layout.items():
+            if name.startswith(("xaxis", "yaxis")):
+                words.append(axis.get("title", {}).get("text", ""))
+        words += [note.get("text", "") for note in layout.get("annotations", [])]
+        words += [trace.get("name", "") for trace in fig.get("data", [])]
+    return [w for w in words if w]
+
+
+def english_in_charts(at) -> list[str]:
+    return [w for w in chart_words(at) if ENGLISH.search(NAMES.sub("", re.sub(r"<[^>]+>", " ", w)))]
+
+
+def test_inside_the_cell_in_korean():
+    at = open_link("inside", lang="ko")
+    assert any("학습된 모델이 아직 없습니다" in i for i in texts(at.info))
+    assert not english_left(at), english_left(at)
+    seq = "sequence_classification"
+    at.switch_page(f"views/{seq}.py").run()
+    train(at, seq, units=8, epochs=5)
+    at.button(key=f"b:{seq}:inside").click().run()
+    at.switch_page("views/inside.py").run()
+    assert not at.exception, at.exception
+    assert texts(at.title)[0] == "셀 내부 들여다보기"
+    assert figure_titled(at, "망각 게이트 ·")
+    assert at.button(key="b:inside:play").label == "▶ 재생"
+    assert not english_left(at), english_left(at)
+    assert not english_in_charts(at), english_in_charts(at)
+
+
+def test_shapes_in_korean():
+    at = open_link("shapes", lang="ko")
+    assert texts(at.title)[0] == "모양과 파라미터"
+    assert "파라미터 수" in list(at.dataframe[0].value.columns)
+    assert any("파라미터 모두 1,970개" in m for m in texts(at.markdown))
+    assert not english_left(at), english_left(at)
+    assert not english_in_charts(at), english_in_charts(at)
+    at.selectbox(key="w:shapes:preset").set_value("Embedding + SimpleRNN (seed 002)").run()
+    assert not at.exception and not at.error
+    assert not english_left(at), english_left(at)
+    assert not english_in_charts(at), english_in_charts(at)
+
+
+def test_rnn_from_scratch_in_korean():
+    at = open_link("scratch", lang="ko")
+    assert texts(at.title)[0] == "처음부터 만드는 RNN"
+    at.select_slider(key="w:scratch:t").set_value(2).run()
+    assert figure_titled(at, "스텝 t = 3:") and figure_titled(at, "같은 가중치, numpy와 Keras")
+    assert not english_left(at), english_left(at)
+    assert not english_in_charts(at), english_in_charts(at)
+    for name, value in (("timesteps", 100), ("input_features", 32), ("units", 64)):
+        at.number_input(key=f"w:scratch:{name}").set_value(value).run()
+    at.selectbox(key="w:scratch:activation").set_value("linear").run()  # float32 overflows
+    assert any("float32" in w for w in texts(at.warning))
+    assert not english_left(at), english_left(at)
+    assert not english_in_charts(at), english_in_charts(at)
+
+
+def test_compare_cells_in_korean():
+    from app import pool
+
+    task = "sequence_classification"
+    at = open_link("compare", lang="ko")
+    assert texts(at.title)[0] == "셀 비교"
+    assert not english_left(at), english_left(at)
+    at.get_by_key(f"w:compare:{task}:epochs").set_value(5)
+    at.get_by_key(f"w:compare:{task}:units").set_value(4)
+    at.run()
+    at.button(key="b:compare:train").click().run()
+    assert not at.exception, at.exception
+    assert figure_titled(at, "셀별 손실")  # the live chart
+    assert not english_left(at), english_left(at)
+    for cell in ("simple_rnn", "lstm", "gru", "dense"):
+        pool.pool().wait(at.session_state[f"run:compare:{task}:{cell}"].job, timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    table = next(df.value for df in at.dataframe if "파라미터 수" in df.value.columns)
+    assert list(table["모델"]) == ["SimpleRNN", "LSTM", "GRU", "Dense"]
+    assert not english_left(at), english_left(at)
+    assert not english_in_charts(at), english_in_charts(at)
+
+
+def test_long_term_memory_in_korean():
+    from app import memory_lesson, pool
+
+    at = open_link("long_memory", lang="ko")
+    assert texts(at.title)[0] == "장기 기억"
+    assert not english_left(at), english_left(at)
+    assert not english_in_charts(at), english_in_charts(at)
+    at.multiselect(key="w:long_memory:lengths").set_value([5])
+    at.number_input(key="w:long_memory:seeds").set_value(1)
+    at.number_input(key="w:long_memory:epochs").set_value(5)
+    at.run()
+    at.button(key="b:long_memory:sweep").click().run()
+    assert not at.exception, at.exception
+    for job in at.session_state[memory_lesson.SWEEP_KEY].jobs.values():
+        pool.pool().wait(job, timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("실험 묶음이 끝났습니다" in s for s in texts(at.success))
+    assert "길이 L" in next(df.value for df in at.dataframe).columns
+    assert figure_titled(at, "시퀀스 길이에 따른 검증 정확도")
+    assert not english_left(at), english_left(at)
+    assert not english_in_charts(at), english_in_charts(at)
+
+
+def test_sentiment_in_korean():
+    from app import pool
+
+    at = open_link("sentiment", lang="ko")
+    assert texts(at.title)[0] == "감성 분석: 단어를 읽고 의견을 말하기"
+    assert not english_left(at), english_left(at)
+    at.get_by_key("w:sentiment:epochs").set_value(3)
+    at.get_by_key("w:sentiment:units").set_value(8)
+    at.run()
+    at.button(key="b:sentiment:train").click().run()
+    assert not at.exception, at.exception
+    for cell in ("simple_rnn", "lstm"):
+        pool.pool().wait(at.session_state[f"run:sentiment:{cell}"].job, timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    at.text_input(key="w:sentiment:sentence").set_value("a wonderful zzzqx film").run()
+    assert any("어휘에 없어" in m and "zzzqx" in m for m in texts(at.markdown))
+    assert figure_titled(at, "단어를 하나씩 읽을 때마다")
+    assert figure_titled(at, "망각 게이트 · 단어별")
+    assert not english_left(at), english_left(at)
+    assert not english_in_charts(at), english_in_charts(at)
