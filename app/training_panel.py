@@ -184,6 +184,8 @@ def status_text(run: Run) -> tuple[str, str]:
     if run.stop_reason == "early_stopping":
         return "info", t("status.early", message=run.message, done=done, total=total, took=took,
                          since=since)  # fmt: skip
+    if run.stop_reason == "imported":  # app.export_panel: a model read from a weights file
+        return "info", run.message
     if run.stop_reason in ("nan", "diverged", "error"):
         return "error", run.message
     if run.stop_reason == "stopped" and run.model is None:
