@@ -17,6 +17,7 @@ import streamlit as st
 
 from app import (
     cached,
+    export_panel,
     pool,
     presets,
     projector,
@@ -106,6 +107,7 @@ def render_task_page(page: TaskPage) -> None:
     run = train_section(page, lesson_key, dataset, options, spec, config, ready)
     if run is not None and run.model is not None:
         results.show_more(page, run, cached.load_dataset(run.dataset, **run.data_options))
+    export_panel.show(page, run)
     run_history.show(page.key)
     if ready:
         show_code(lesson, spec, config, ds)
@@ -159,6 +161,8 @@ def preset_row(page: TaskPage) -> None:
         on_change=_preset_chosen,
         args=(page,),
         label_visibility="collapsed",
+        width="stretch",
+        wrap=True,  # five presets (or Korean titles) do not fit one line beside the question
     )
     preset = current_preset(page)
     with question:

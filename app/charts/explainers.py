@@ -9,7 +9,14 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from app.charts.style import BASE_FONT_SIZE, HIGHLIGHT_COLOR, QUALITATIVE, _as_float_array, _style
+from app.charts.style import (
+    BASE_FONT_SIZE,
+    HIGHLIGHT_COLOR,
+    HIGHLIGHT_TEXT_COLOR,
+    QUALITATIVE,
+    _as_float_array,
+    _style,
+)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -105,7 +112,7 @@ def _add_highlight(
         arrowhead=2,
         ax=-70 if x0 > 0 else 70,
         ay=40 if y0 > mid else -40,
-        font={"size": BASE_FONT_SIZE, "color": HIGHLIGHT_COLOR},
+        font={"size": BASE_FONT_SIZE, "color": HIGHLIGHT_TEXT_COLOR},
         bgcolor="rgba(255,255,255,0.85)",
         row=1,
         col=col,

@@ -97,13 +97,16 @@ def _regression_bars(t: np.ndarray, p: np.ndarray, names: list[str]) -> go.Figur
     mae = float(np.mean(np.abs(error))) if error.size else 0.0
     fig.update_xaxes(title_text="input")
     fig.update_yaxes(title_text="value")
-    return _style(
+    fig = _style(
         fig,
-        f"Predictions vs targets (mean absolute error {mae:.3g})",
+        "Predictions vs targets",
         380,
         barmode="group",
         legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
     )
+    # the error as a subtitle: in the title it ran past a half-width column at 1366 px
+    subtitle = {"text": f"mean absolute error {mae:.3g}", "font": {"size": BASE_FONT_SIZE}}
+    return fig.update_layout(title_subtitle=subtitle, margin_t=96)
 
 
 def _class_markers(

@@ -17,9 +17,11 @@ from plotly.subplots import make_subplots
 from app.charts.style import (
     ACTIVATION_COLORBAR,
     ACTIVATION_SCALE,
+    AXIS_TITLE_SIZE,
     BASE_FONT_SIZE,
     HIGHLIGHT_COLOR,
     QUALITATIVE,
+    TEXT_COLOR,
     _as_float_array,
     _colorbar,
     _style,
@@ -63,7 +65,7 @@ def _coloraxis(limit: float) -> dict[str, object]:
             "title": {
                 "text": ACTIVATION_COLORBAR,
                 "side": "right",
-                "font": {"size": BASE_FONT_SIZE},
+                "font": {"size": AXIS_TITLE_SIZE, "color": TEXT_COLOR},
             },
         },
     }

@@ -21,7 +21,7 @@ from app.charts.style import BASE_FONT_SIZE, QUALITATIVE, WRONG_COLOR, _style
 
 SEQUENCE_COLOR = QUALITATIVE[0]  # blue: one vector per time step
 VECTOR_COLOR = QUALITATIVE[1]  # orange: one vector per sample
-LABEL_FONT_SIZE = 14
+LABEL_FONT_SIZE = 16
 LABEL_COLOR = "#222222"
 VECTOR_WIDTH = 0.45  # a single vector's width, in the picture's x units
 WIDTH_PER_DOUBLING = 0.3  # a sequence grows this much wider each time its steps double
@@ -214,5 +214,5 @@ def _key() -> dict:
         "xanchor": "left",
         "yanchor": "bottom",
         "showarrow": False,
-        "font": {"size": BASE_FONT_SIZE - 1},
+        "font": {"size": BASE_FONT_SIZE},
     }

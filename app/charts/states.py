@@ -361,6 +361,6 @@ def gates_over_training(
     fig.update_yaxes(title_text="value")
     fig = _style(fig, f"How unit {unit}'s gates changed over training", 320)
     fig.update_layout(
-        title_subtitle={"text": subtitle, "font": {"size": BASE_FONT_SIZE - 1}}, margin_t=84
+        title_subtitle={"text": subtitle, "font": {"size": BASE_FONT_SIZE}}, margin_t=84
     )
     return fig

@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from app.charts.style import BASE_FONT_SIZE, QUALITATIVE, _style
+from app.charts.style import BASE_FONT_SIZE, QUALITATIVE, TEXT_COLOR, _style
 
 
 def training_curves(
@@ -50,7 +50,7 @@ def training_curves(
                 showarrow=False,
                 xref=f"x{col if col > 1 else ''} domain",
                 yref=f"y{col if col > 1 else ''} domain",
-                font={"size": BASE_FONT_SIZE + 1, "color": "#777"},
+                font={"size": BASE_FONT_SIZE + 1, "color": "#444"},  # 9.7:1 on white
             )
         fig.update_xaxes(title_text="epoch", range=x_range, row=1, col=col)
     loss_axis = {"title_text": "loss"}
@@ -128,20 +128,37 @@ def compare_curves(
     shown = [v for v in everything if math.isfinite(v) and (v > 0 or not log)]
     heights = [math.log10(v) for v in shown] if log else shown
     span = (max(heights) - min(heights)) if heights else 0.0  # the axis' extent
-    placed: list[float] = []
+    shifts = _label_shifts(ends, PLOT_PIXELS / max(span, 1e-9))
     for k, (name, losses) in enumerate(histories.items()):
         if name not in ends:
             continue
-        crowd = sum(1 for y in placed if abs(y - ends[name]) < 0.06 * max(span, 1e-9))
-        placed.append(ends[name])
+        # dark text (a pale orange label is unreadable on a projector) after a square in
+        # the curve's colour
+        square = f'<span style="color:{QUALITATIVE[k % len(QUALITATIVE)]}">■</span>'
         fig.add_annotation(
-            x=len(losses), y=ends[name], text=f"{name} {float(losses[-1]):.3g}",
-            showarrow=False, xanchor="left", xshift=6, yshift=-18 * crowd,
-            font={"size": BASE_FONT_SIZE, "color": QUALITATIVE[k % len(QUALITATIVE)]},
+            x=len(losses), y=ends[name], text=f"{square} {name} {float(losses[-1]):.3g}",
+            showarrow=False, xanchor="left", xshift=6, yshift=shifts[name],
+            font={"size": BASE_FONT_SIZE, "color": TEXT_COLOR},
         )  # fmt: skip
     fig.update_xaxes(title_text="epoch", range=[1, max(total_epochs, 2) * 1.18])
     fig.update_yaxes(title_text="loss", **({"type": "log", "dtick": 1} if log else {}))
     return _style(fig, title, 380, showlegend=False)
+
+
+PLOT_PIXELS = 240  # about the plot area's height in the 380-px chart
+LABEL_GAP = 20  # pixels between two end labels' baselines (16-px text)
+
+
+def _label_shifts(ends: dict[str, float], pixels_per_unit: float) -> dict[str, int]:
+    """How far (pixels, down) to move each end label so that no two overlap: from the
+    highest end down, a label sits at its curve's end or ``LABEL_GAP`` below the one
+    above, whichever is lower."""
+    shifts, above = {}, math.inf
+    for name, height in sorted(ends.items(), key=lambda item: -item[1]):
+        at = min(height * pixels_per_unit, above - LABEL_GAP)
+        shifts[name] = round(at - height * pixels_per_unit)
+        above = at
+    return shifts
 
 
 def _end_heights(histories: dict[str, list[float]], log: bool) -> dict[str, float]:

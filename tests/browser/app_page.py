@@ -22,6 +22,8 @@ BUSY_JS = """(live) => {
     return (busy && !live) || !!document.querySelector('[data-testid="stSkeleton"]');
 }"""
 FINISHED = re.compile(r"Trained \d+ epochs|Stopped at epoch|Stopped before training")
+# A run that ended after its settings changed says so instead of how it ended.
+OUT_OF_DATE = re.compile(r"Out of date — this model was trained with")
 
 
 def wait_idle(page, timeout: float = 120) -> None:
@@ -95,16 +97,23 @@ def progress_text(page) -> str:
     return page.get_by_test_id("stProgress").first.inner_text()
 
 
-def wait_finished(page, timeout: float = 150) -> str:
-    """Wait for the sentence that says how the run ended; return it."""
-    status = page.get_by_text(FINISHED).first
+def wait_finished(page, timeout: float = 150, ending: re.Pattern = FINISHED) -> str:
+    """Wait for the sentence that says how the run ended (or ``ending``); return it."""
+    status = page.get_by_text(ending).first
     status.wait_for(timeout=timeout * 1000)
     wait_idle(page)
     return status.inner_text()
 
 
 def loss_title(page) -> str:
-    """The loss subplot's title of the Training chart, e.g. 'loss: 0.0124 (epoch 1500/1500)'."""
+    """The loss panel's title of the Training chart, e.g. 'loss 0.0124'."""
     title = page.locator(".js-plotly-plot .annotation-text").filter(has_text=re.compile("^loss"))
+    title.first.wait_for()
+    return title.first.text_content()
+
+
+def training_title(page) -> str:
+    """The Training chart's own title, e.g. 'Training · epoch 1500 of 1500'."""
+    title = page.locator(".js-plotly-plot .gtitle").filter(has_text=re.compile("^Training"))
     title.first.wait_for()
     return title.first.text_content()

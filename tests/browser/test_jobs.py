@@ -10,6 +10,7 @@ import re
 import pytest
 
 from tests.browser.app_page import (
+    OUT_OF_DATE,
     assert_no_exception,
     loss_title,
     new_seed,
@@ -17,6 +18,7 @@ from tests.browser.app_page import (
     press_train,
     progress_text,
     shows_live_job,
+    training_title,
     wait_finished,
     wait_idle,
 )
@@ -65,8 +67,8 @@ def navigated_run(browser, server_url):
         for name in ("Units", "Epochs", "Seed")
     }
 
-    seen["ending"] = wait_finished(page)
-    seen["loss_title"] = loss_title(page)
+    seen["ending"] = wait_finished(page, ending=OUT_OF_DATE)
+    seen["chart_title"] = training_title(page)
     warnings = page.get_by_test_id("stAlert").filter(has_text="Out of date")
     seen["warning"] = warnings.inner_text() if warnings.count() else ""
     seen["predictions"] = page.get_by_text("Predictions on the training data").is_visible()
@@ -82,8 +84,7 @@ def test_training_outlives_setting_changes_and_navigation(navigated_run):
     # back on the page the job is still there: it trained on while the page was not shown
     assert seen["live_after_return"], "the job finished too soon to test navigation"
     assert re.match(r"Queued|Preparing|Epoch \d+ of 5000", seen["progress_after_return"])
-    assert seen["ending"].startswith("Trained 5000 epochs in")  # every epoch, not stopped
-    assert "(epoch 5000/5000)" in seen["loss_title"]
+    assert seen["chart_title"].endswith("epoch 5000 of 5000")  # every epoch, not stopped
     assert seen["predictions"]
     assert seen["warning"].startswith("warning\n\nOut of date")  # settings differ from the run
     assert seen["exceptions"] == []
@@ -112,11 +113,11 @@ def test_two_students_each_see_their_own_run(page, second_page, server_url):
     for pg, epochs, _ in students:
         assert wait_finished(pg).startswith(f"Trained {epochs} epochs in")
         titles.append(loss_title(pg))
-        assert f"(epoch {epochs}/{epochs})" in titles[-1]
+        assert training_title(pg).endswith(f"epoch {epochs} of {epochs}")
         assert pg.get_by_text(re.compile(r"Trained \d+ epochs")).count() == 1
         assert pg.get_by_text("Out of date").count() == 0  # nobody else's settings
         assert_no_exception(pg)
-    assert titles[0].split(" (")[0] != titles[1].split(" (")[0]  # two models, two losses
+    assert titles[0] != titles[1]  # two models, two losses
 
 
 def test_identical_experiments_train_once_for_both(page, second_page, server_url):
@@ -129,7 +130,7 @@ def test_identical_experiments_train_once_for_both(page, second_page, server_url
     endings = [wait_finished(pg) for pg in students]
     titles = [loss_title(pg) for pg in students]
     assert endings[0].startswith("Trained 1500 epochs in")
-    assert titles[0].endswith("(epoch 1500/1500)")
+    assert training_title(page).endswith("epoch 1500 of 1500")
     assert titles[0] == titles[1]
     # one job, trained once: the same training time, to the tenth of a second
     assert endings[0] == endings[1]

@@ -23,6 +23,8 @@ def test_predictions_vs_targets_regression_bars() -> None:
     np.testing.assert_allclose(np.asarray(pred.customdata)[:, 2], preds.ravel() - WINDOWS_Y)
     assert "error" in pred.hovertemplate
     assert fig.layout.barmode == "group"
+    mae = np.mean(np.abs(preds.ravel() - WINDOWS_Y))
+    assert fig.layout.title.subtitle.text == f"mean absolute error {mae:.3g}"
 
 
 def test_predictions_vs_targets_classification_marks_mismatches() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -40,14 +42,21 @@ def test_training_curves_wait_for_the_first_epoch() -> None:
     assert not any("waiting" in text for text in _annotation_texts(filled))
 
 
+def _plain(label: str) -> str:
+    """An end label without its coloured square."""
+    return re.sub(r"<[^>]+>■</span>", "", label).strip()
+
+
 def test_compare_curves_draw_one_labelled_line_per_model():
     from app import charts
 
     fig = charts.compare_curves({"LSTM": [1.0, 0.5, 0.2], "GRU": [1.0, 0.9], "Dense": []}, 10)
     assert [t.name for t in fig.data] == ["LSTM", "GRU", "Dense"]
     assert list(fig.data[0].y) == [1.0, 0.5, 0.2] and list(fig.data[1].x) == [1, 2]
-    labels = [a.text for a in fig.layout.annotations]
+    labels = [_plain(a.text) for a in fig.layout.annotations]
     assert "LSTM 0.2" in labels and "GRU 0.9" in labels  # each line named at its end
+    # in dark text, after a square of the line's own colour
+    assert f"color:{fig.data[0].line.color}" in fig.layout.annotations[0].text
     assert fig.layout.xaxis.range[0] == 1 and fig.layout.xaxis.range[1] >= 10
     assert fig.layout.yaxis.type != "log"
     steep = charts.compare_curves({"SimpleRNN": [100.0, 1.0, 0.01]}, 3)
@@ -60,7 +69,21 @@ def test_compare_end_labels_sit_at_the_curve_ends_on_a_log_axis_and_do_not_overl
     histories = {"SimpleRNN": [1.0, 0.01, 1.0e-4], "LSTM": [1.0, 0.02, 1.05e-4], "GRU": [1, 0.5]}
     fig = compare_curves(histories, 3)
     assert fig.layout.yaxis.type == "log"
-    labels = {a.text.split()[0]: a for a in fig.layout.annotations}
+    labels = {_plain(a.text).split()[0]: a for a in fig.layout.annotations}
     assert labels["SimpleRNN"].y == pytest.approx(-4.0)  # decades, where the curve ends
     assert labels["GRU"].y == pytest.approx(np.log10(0.5))
     assert labels["SimpleRNN"].yshift != labels["LSTM"].yshift  # two ends at one height
+
+
+def test_compare_end_labels_close_together_are_moved_apart_in_order():
+    from app.charts import compare_curves
+    from app.charts.training import LABEL_GAP, PLOT_PIXELS
+
+    # the sentiment page's case: 0.0847 and 0.119 on a 0.08–0.7 axis drew one over the other
+    histories = {"SimpleRNN": [0.7, 0.3, 0.0847], "LSTM": [0.69, 0.4, 0.119], "GRU": [0.5, 0.45]}
+    fig = compare_curves(histories, 3)
+    per_unit = PLOT_PIXELS / (0.7 - 0.0847)
+    where = {_plain(a.text).split()[0]: a.y * per_unit + a.yshift for a in fig.layout.annotations}
+    assert where["GRU"] - where["LSTM"] >= LABEL_GAP - 1
+    assert where["LSTM"] - where["SimpleRNN"] >= LABEL_GAP - 1  # still in the curves' order
+    assert fig.layout.annotations[2].yshift == 0  # a label with room stays at its end
