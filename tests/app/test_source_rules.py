@@ -1,4 +1,5 @@
-"""Rules every page follows, read from the source: charts keep their own fonts."""
+"""Rules every page follows, read from the source: charts keep their own fonts; the server's
+config is fit for a class."""
 
 from __future__ import annotations
 
@@ -30,3 +31,14 @@ def test_every_plotly_chart_passes_theme_none():
         )
     ]
     assert not missing, f"st.plotly_chart without theme=None at {missing}"
+
+
+def test_the_server_config_is_fit_for_a_class():
+    """XSRF protection on, no traceback shown to a student, no usage statistics sent."""
+    import tomllib
+
+    config = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["server"]["maxUploadSize"] <= 5
