@@ -7,14 +7,18 @@ medians and the ratio plain/ours, warm and cold, and the final quality side by s
   model of the same spec in a process that has trained that spec before.
 - cold: the first click: a new Python process, TensorFlow already imported, and the
   time from building the model to the end of training (tracing/compilation included).
+- tweaks: a student's loop on the seed-000 lesson: the default, then ten single changes
+  in a row (units, cell, layers, dropout, batch size, ...), each a fresh model in one
+  process: the first click of each setting, a second click, and plain ``model.fit``.
 
-Usage: python bench/train_speed.py [--repeats 3] [--cold-repeats 3]
+Usage: python bench/train_speed.py [--repeats 3] [--cold-repeats 3] [--tweaks-only]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -105,11 +109,76 @@ def median_of(runs: list[dict]) -> dict:
     return best
 
 
+# Each entry changes one setting of the one before it (the lesson default comes first).
+TWEAKS = (
+    ("lesson default (LSTM 128, dropout 0.2/0.2, batch 32)", {}, {}),
+    ("units 128 -> 64", {"units": 64}, {}),
+    ("units 64 -> 32", {"units": 32}, {}),
+    ("cell LSTM -> GRU", {"cell": "gru"}, {}),
+    ("cell GRU -> SimpleRNN", {"cell": "simple_rnn"}, {}),
+    ("layers 1 -> 2", {"layers": 2}, {}),
+    ("dropout 0.2 -> 0.5", {"dropout": 0.5}, {}),
+    ("recurrent dropout 0.2 -> 0.5", {"recurrent_dropout": 0.5}, {}),
+    ("activation tanh -> relu", {"activation": "relu"}, {}),
+    ("batch size 32 -> 1", {}, {"batch_size": 1}),
+    ("batch size 1 -> 4", {}, {"batch_size": 4}),
+)
+
+
+def tweak_sequence(fit: bool = True) -> list[dict]:
+    """Time Train -> trained for each tweak of the seed-000 lesson, in this one process."""
+    import dataclasses
+
+    from lstm_core import lessons, models, training
+
+    lesson = lessons.LESSONS["sequence_classification"]
+    ds, spec, cfg = lesson.load(), lesson.spec, lesson.config
+    rows = []
+    for label, spec_change, cfg_change in TWEAKS:
+        spec = spec.replace(**spec_change)
+        cfg = dataclasses.replace(cfg, **cfg_change)
+        row = {"label": label}
+        for name, seed in (("first", 0), ("again", 1)):  # a fresh model each click
+            tic = time.perf_counter()
+            model = models.build(spec, ds, seed=seed)
+            training.train(model, ds, dataclasses.replace(cfg, seed=seed))
+            row[name] = time.perf_counter() - tic
+        row["fit"] = math.nan
+        if fit:
+            tic = time.perf_counter()
+            model = models.build(spec, ds, seed=0)
+            model.fit(ds.x, ds.y, epochs=cfg.epochs, batch_size=cfg.batch_size, verbose=0)
+            row["fit"] = time.perf_counter() - tic
+        rows.append(row)
+        print(f"  {label:<52} first {row['first']:6.2f} s | again {row['again']:5.2f} s | "
+              f"model.fit {row['fit']:6.2f} s", flush=True)  # fmt: skip
+    return rows
+
+
+def report_tweaks(rows: list[dict]) -> None:
+    changes = rows[1:]  # the single changes; the default's first click is the cold start
+    print("== tweak sequence, the ten single changes (seconds) ==")
+    for name in ("first", "again", "fit"):
+        values = [r[name] for r in changes]
+        if any(math.isnan(v) for v in values):
+            continue
+        print(f"  {name:>6}: median {statistics.median(values):6.2f}   worst {max(values):6.2f}")
+    if not any(math.isnan(r["fit"]) for r in changes):
+        ratio = statistics.median(r["fit"] / r["first"] for r in changes)
+        print(f"  model.fit / first click: median ratio {ratio:.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cold-repeats", type=int, default=3)
+    parser.add_argument("--tweaks-only", action="store_true", help="only the tweak sequence")
+    parser.add_argument("--no-fit", action="store_true", help="tweaks without model.fit")
     args = parser.parse_args()
+    print("== tweak sequence on the seed-000 lesson: first click, again, plain model.fit ==")
+    report_tweaks(tweak_sequence(fit=not args.no_fit))
+    if args.tweaks_only:
+        return
     for key in LESSONS:
         cold_runs = {"keras": [], "ours": []}
         for _ in range(args.cold_repeats):  # interleaved, so machine noise hits both

@@ -77,8 +77,21 @@ class Experiment:
 
     @property
     def architecture(self) -> tuple:
-        """What the compiled loop depends on (seed, epochs and learning rate do not count)."""
-        return (self.dataset, self.options, self.spec, self.config.batch_size)
+        """What the compiled loop depends on (seed, epochs, learning rate do not count).
+
+        Dropout rates count only as "some or none", as ``training`` keys its loops: a
+        worker that compiled a rate of 0.2 trains 0.5 without compiling. (The batch size
+        counts here although tiny data shares one loop for all: knowing that would mean
+        loading the dataset in the page server.)
+        """
+        spec = self.spec.replace(dropout=_some(self.spec.dropout),
+                                 recurrent_dropout=_some(self.spec.recurrent_dropout))  # fmt: skip
+        return (self.dataset, self.options, spec, self.config.batch_size)
+
+
+def _some(rate: float) -> float:
+    """A rate as the compiled loop sees it: some (any value above 0 stands for all) or none."""
+    return 0.5 if rate > 0 else 0.0
 
 
 @dataclass

@@ -6,7 +6,10 @@ that is nearly all of the time. Here many epochs run inside one XLA-compiled
 ``stateless_call``; Adam is written out below with Keras' exact update, because the
 TensorFlow backend refuses ``optimizer.stateless_apply``). The compiled loop is cached per
 architecture, so a fresh model of the same spec reuses it: a second Train click with the
-same settings compiles nothing.
+same settings compiles nothing. What a student moves most often costs no compile either:
+dropout rates reach the graph as arguments (only "dropout or none" is part of the
+architecture), and on data of at most ``PAD_BATCH_SAMPLES`` samples every batch size
+runs in one loop whose batches are padded to the whole data with zero weights.
 
 Semantics follow ``model.fit``: shuffled mini-batches each epoch (the last one may be
 smaller), Adam, the epoch's loss is the sample-weighted mean of its batch losses,
@@ -26,6 +29,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,6 +44,8 @@ MAX_CHUNK_EPOCHS = 256  # static size of the per-call epoch buffer
 EXPLODE_FACTOR = 1e6  # a loss this many times its first epoch's is a diverged run
 MAX_SNAPSHOTS = 50  # weight copies kept per run, for replaying the gates across training
 SNAPSHOT_BYTES = 16 * 2**20  # and at most this much memory for them
+PAD_BATCH_SAMPLES = 32  # data this small trains every batch size in one compiled loop
+RATE_ATTRIBUTES = ("dropout", "recurrent_dropout")  # runtime arguments of the compiled loop
 
 
 @dataclass(frozen=True)
@@ -236,8 +242,14 @@ def _compiled_loop(model, dataset: Dataset, config: TrainConfig) -> _Loop:
 
 
 def _architecture_key(model, dataset: Dataset, config: TrainConfig) -> tuple:
-    """Everything the compiled graph depends on; weights, lr and seeds are arguments."""
+    """Everything the compiled graph depends on; weights, lr, seeds and rates are arguments.
+
+    A dropout rate counts only as "some or none": a rate above 0 draws masks (a different
+    graph), its value is a number fed to the graph.
+    """
     import json
+
+    from lstm_core import models
 
     def strip(obj):
         if isinstance(obj, dict):
@@ -246,10 +258,109 @@ def _architecture_key(model, dataset: Dataset, config: TrainConfig) -> tuple:
             return [strip(v) for v in obj]
         return obj
 
-    arch = json.dumps(strip(model.get_config()), sort_keys=True, default=str)
-    batch = min(config.batch_size, dataset.x.shape[0])
-    shapes = (dataset.x.shape, dataset.y.shape, batch)
+    layout = strip(model.get_config())
+    for layer in layout.get("layers", []):  # the layers whose rates _rate_slots feeds
+        if layer.get("class_name") in models.RECURRENT_LAYERS:
+            for attr in RATE_ATTRIBUTES:
+                layer["config"][attr] = layer["config"][attr] > 0
+    arch = json.dumps(layout, sort_keys=True, default=str)
+    shapes = (dataset.x.shape, dataset.y.shape, batch_rows(dataset.x.shape[0], config.batch_size))
     return (arch, str(model.loss), dataset.task, shapes)
+
+
+def batch_rows(samples: int, batch_size: int) -> int:
+    """Rows of one compiled batch: all samples on tiny data (any batch size fits), else the batch.
+
+    On tiny data a batch of b < rows samples is the b real rows followed by padding rows of
+    weight 0, so changing the batch size reuses the compiled loop.
+    """
+    return samples if samples <= PAD_BATCH_SAMPLES else min(batch_size, samples)
+
+
+def _rate_slots(model) -> list[tuple[int, str]]:
+    """(recurrent layer number, attribute) of every dropout rate above 0, in graph order."""
+    from lstm_core import models
+
+    return [(k, attr) for k, layer in enumerate(models.recurrent_layers(model))
+            for attr in RATE_ATTRIBUTES if getattr(layer.cell, attr, 0.0) > 0]  # fmt: skip
+
+
+def _rates(model, slots: list[tuple[int, str]]) -> np.ndarray:
+    """(slots, 2): each rate and its keep-scale 1/(1-rate), computed as TensorFlow does.
+
+    ``tf.nn.experimental.stateless_dropout`` computes the scale of a Python-number rate in
+    double precision; passing that scale (not the rate alone) keeps the masks bit-equal.
+    """
+    from lstm_core import models
+
+    layers = models.recurrent_layers(model)
+    rates = [float(getattr(layers[k].cell, attr)) for k, attr in slots]
+    return np.array([[r, 1.0 / (1.0 - r)] for r in rates], np.float32).reshape(-1, 2)
+
+
+class _Rate(float):
+    """A dropout rate standing for row ``slot`` of the graph's rate argument (while tracing)."""
+
+    slot: int
+
+
+_TRACING = threading.local()  # .rates: the (slots, 2) tensor of the graph being traced
+_KERAS_DROPOUT = None
+
+
+@contextmanager
+def _rates_as_arguments(template, slots: list[tuple[int, str]], rates):
+    """While tracing: every dropout rate of ``template`` reads its value from ``rates``.
+
+    Keras bakes a rate into the graph as a constant; a ``_Rate`` keeps the Python tests in
+    the cells (``0 < rate < 1``) true and lets the hooked ``dropout`` use the tensor.
+    """
+    _install_dropout_hook()
+    from lstm_core import models
+
+    layers = models.recurrent_layers(template)
+    saved = [(layers[k].cell, attr, getattr(layers[k].cell, attr)) for k, attr in slots]
+    try:
+        for slot, (cell, attr, value) in enumerate(saved):
+            rate = _Rate(value)
+            rate.slot = slot
+            setattr(cell, attr, rate)
+        _TRACING.rates = rates
+        yield
+    finally:
+        _TRACING.rates = None
+        for cell, attr, value in saved:
+            setattr(cell, attr, value)
+
+
+def _install_dropout_hook() -> None:
+    """Route Keras' dropout through ``_dropout`` (ordinary rates pass straight through)."""
+    global _KERAS_DROPOUT
+    from keras.src.backend.tensorflow import random
+
+    if _KERAS_DROPOUT is None:
+        _KERAS_DROPOUT = random.dropout
+        random.dropout = _dropout
+
+
+def _dropout(inputs, rate, noise_shape=None, seed=None):
+    """Keras' TensorFlow dropout, with the rate and scale of a ``_Rate`` taken from the graph.
+
+    The same ops as ``tf.nn.experimental.stateless_dropout`` with a Python rate: the same
+    uniform draw from the same seed, kept where ``u >= rate``, scaled by ``1/(1-rate)``.
+    """
+    rates = getattr(_TRACING, "rates", None)
+    if not isinstance(rate, _Rate) or rates is None:
+        return _KERAS_DROPOUT(inputs, rate, noise_shape=noise_shape, seed=seed)
+    import tensorflow as tf
+    from keras.src.backend.tensorflow import random
+
+    seed = random._cast_seed(random.draw_seed(seed))
+    shape = random._get_concrete_noise_shape(inputs, noise_shape)
+    x = tf.convert_to_tensor(inputs)
+    uniform = tf.random.stateless_uniform(shape, seed=seed, dtype=x.dtype)
+    kept = uniform >= rates[rate.slot, 0]
+    return tf.where(kept, x * rates[rate.slot, 1], tf.constant(0, x.dtype))
 
 
 class _Loop:
@@ -263,8 +374,8 @@ class _Loop:
         self.classify = dataset.task != "regression"
         self.metric_names = ["loss", "accuracy"] if self.classify else ["loss"]
         self.n = int(dataset.x.shape[0])
-        self.batch = min(config.batch_size, self.n)
-        self.steps = -(-self.n // self.batch)  # ceil
+        self.rows = batch_rows(self.n, config.batch_size)  # static rows of one batch
+        self.slots = _rate_slots(template)
         self._fn = self._make_fn()
 
     # -- state in and out -------------------------------------------------------------
@@ -293,6 +404,7 @@ class _Loop:
             "first": tf.constant(np.nan, tf.float32),  # the first epoch's loss
             "wait": tf.constant(0, tf.int32),
             "epoch": tf.constant(0, tf.int32),
+            "rates": tf.constant(_rates(model, self.slots)),  # (slots, 2) rate, 1/(1-rate)
         }
 
     def write_back(self, model, state: dict) -> None:
@@ -306,11 +418,12 @@ class _Loop:
     def run(self, state: dict, dataset: Dataset, rng, n: int, config: TrainConfig):
         import tensorflow as tf
 
-        index, weight = self._batches(rng, n, config.shuffle)
+        order = self._orders(rng, n, config.shuffle)
+        batch = min(config.batch_size, self.n)
         patience = config.patience if config.patience is not None else 2**30
         out = self._fn(
-            state, tf.constant(dataset.x), tf.constant(dataset.y), index, weight,
-            tf.constant(n, tf.int32), tf.constant(patience, tf.int32),
+            state, tf.constant(dataset.x), tf.constant(dataset.y), order,
+            tf.constant(batch, tf.int32), tf.constant(n, tf.int32), tf.constant(patience, tf.int32),
             tf.constant(EXPLODE_FACTOR, tf.float32),
         )  # fmt: skip
         state, losses, accs, done, stop = out
@@ -325,15 +438,12 @@ class _Loop:
         reason = {0: None, 1: "early_stopping", 2: "nan", 3: "diverged"}[stop]
         return state, logs, done, reason
 
-    def _batches(self, rng: np.random.Generator, n: int, shuffle: bool):
-        """Per-epoch sample order, padded to whole batches; padded rows weigh 0."""
-        index = np.zeros((MAX_CHUNK_EPOCHS, self.steps * self.batch), np.int32)
+    def _orders(self, rng: np.random.Generator, n: int, shuffle: bool) -> np.ndarray:
+        """(MAX_CHUNK_EPOCHS, samples): the sample order of each epoch (the graph cuts batches)."""
+        order = np.zeros((MAX_CHUNK_EPOCHS, self.n), np.int32)
         for e in range(n):
-            index[e, : self.n] = rng.permutation(self.n) if shuffle else np.arange(self.n)
-        weight = np.zeros_like(index, dtype=np.float32)
-        weight[:, : self.n] = 1.0
-        shape = (MAX_CHUNK_EPOCHS, self.steps, self.batch)
-        return index.reshape(shape), weight.reshape(shape)
+            order[e] = rng.permutation(self.n) if shuffle else np.arange(self.n)
+        return order
 
     # -- the graph ---------------------------------------------------------------------
 
@@ -342,7 +452,17 @@ class _Loop:
 
         step = self._make_step()
 
-        def epochs(state, x, y, index, weight, n, patience, explode_factor):
+        def run_epochs(state, x, y, order, batch, n, patience, explode_factor):
+            steps = (self.n + batch - 1) // batch  # ceil: the last batch may be smaller
+            col = tf.range(self.rows)
+
+            def rows_of(e, s):
+                """Indices and weights of batch s of epoch e (padding rows: sample 0, weight 0)."""
+                pos = s * batch + col  # (rows,)
+                valid = tf.logical_and(col < batch, pos < self.n)
+                idx = tf.where(valid, tf.gather(order[e], tf.minimum(pos, self.n - 1)), 0)
+                return idx, tf.cast(valid, tf.float32)
+
             losses = tf.TensorArray(tf.float32, size=MAX_CHUNK_EPOCHS)
             accs = tf.TensorArray(tf.float32, size=MAX_CHUNK_EPOCHS)
 
@@ -352,13 +472,13 @@ class _Loop:
             def body(e, state, losses, accs, stop):
                 params = (state["trainable"], state["non_trainable"], state["optimizer"])
 
-                def batch(s, params, loss_sum, correct):
-                    params, loss, hits, count = step(params, x, y, index[e, s], weight[e, s])
+                def one_batch(s, params, loss_sum, correct):
+                    params, loss, hits, count = step(params, x, y, *rows_of(e, s))
                     return s + 1, params, loss_sum + loss * count, correct + hits
 
                 _, params, loss_sum, correct = tf.while_loop(
-                    lambda s, *_: s < self.steps,
-                    batch,
+                    lambda s, *_: s < steps,
+                    one_batch,
                     (tf.constant(0), params, tf.constant(0.0), tf.constant(0.0)),
                 )
                 epoch_loss = loss_sum / self.n  # (,) sample-weighted mean, like fit's tracker
@@ -384,6 +504,7 @@ class _Loop:
                     "first": first,
                     "wait": wait,
                     "epoch": epoch + 1,
+                    "rates": state["rates"],
                 }
                 losses = losses.write(e, epoch_loss)
                 accs = accs.write(e, correct / self.n)
@@ -393,6 +514,10 @@ class _Loop:
                 cond, body, (tf.constant(0), state, losses, accs, tf.constant(0))
             )
             return state, losses.stack(), accs.stack(), e, stop
+
+        def epochs(state, x, y, order, batch, n, patience, explode_factor):
+            with _rates_as_arguments(self.template, self.slots, state["rates"]):
+                return run_epochs(state, x, y, order, batch, n, patience, explode_factor)
 
         return tf.function(epochs, jit_compile=True, reduce_retracing=True)
 
