@@ -9,7 +9,20 @@ import streamlit as st
 from app import i18n, pool, projector, runtime, state, url_state
 from app.main_pages import PAGES
 
-SCROLL_TO_TOP = "<script>document.querySelector('[data-testid=stMain]')?.scrollTo(0, 0)</script>"
+# A new page opens at its top: Streamlit keeps the scroll of the page before, so "Look
+# inside this model" (pressed far down) landed in the middle of the heatmaps. Installed
+# once per tab; it is part of the same element on every run, so no page element moves.
+SCROLL_TO_TOP = """<script>
+if (!window.lstmScrollWatch) {
+  let shown = location.pathname;
+  window.lstmScrollWatch = setInterval(() => {
+    if (location.pathname !== shown) {
+      shown = location.pathname;
+      document.querySelector('[data-testid="stMain"]')?.scrollTo(0, 0);
+    }
+  }, 100);
+}
+</script>"""
 
 runtime.keep_keras_session()  # Streamlit would reset Keras after every run
 st.set_page_config(page_title="LSTM Explorer", page_icon="🧠", layout="wide")
@@ -20,7 +33,8 @@ st.html(
     "<style>"
     "[data-testid='stMainBlockContainer']{padding-top:3.5rem;padding-bottom:3rem}"
     "h1{font-size:2.2rem !important;padding-top:0 !important}"
-    "</style>"
+    "</style>" + SCROLL_TO_TOP,
+    unsafe_allow_javascript=True,
 )
 projector.apply()
 
@@ -32,9 +46,4 @@ pages += [
 ]
 page = st.navigation(pages, position="top")
 url_state.remember_first_page(page.url_path)  # a link's settings are read on that page
-if st.session_state.get(state.SHOWN_PAGE) != page.url_path:
-    # A new page opens at its top: Streamlit keeps the scroll of the page before, so
-    # "Look inside this model" (pressed far down) would land in the middle of the heatmaps.
-    st.session_state[state.SHOWN_PAGE] = page.url_path
-    st.html(SCROLL_TO_TOP, unsafe_allow_javascript=True)
 page.run()

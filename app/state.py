@@ -27,7 +27,6 @@ TASK_PAGES = ("sequence_classification", "next_number", "hello")
 
 # Inside the cell: which model to open (set by a task page's "Look inside" button).
 INSIDE_REQUEST = "inside_request"
-SHOWN_PAGE = "shown_page"  # the page the last run showed (a new one opens at its top)
 
 # Home page.
 HOME_HIGHLIGHT = "w:home:highlight"

@@ -24,16 +24,6 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("path", list(PAGES))
-def test_every_page_opens_without_exception(page, server_url, path):
-    page.goto(f"{server_url}/{path}")
-    wait_idle(page)
-    assert_no_exception(page)
-    heading = page.locator("h1").first.inner_text()
-    assert PAGES[path].lower() in heading.lower()
-    assert page.locator(".js-plotly-plot, svg").count() > 0  # a picture, not only text
-
-
 def test_train_live_stop_ask_and_look_inside(page, server_url):
     page.goto(f"{server_url}/sequence_classification")
     wait_idle(page)
@@ -70,6 +60,10 @@ def test_train_live_stop_ask_and_look_inside(page, server_url):
     page.get_by_role("button", name=re.compile("Look inside this model")).click()
     wait_idle(page)
     page.locator("h1").filter(has_text="Inside the cell").wait_for()
+    # it opens at its top, not at the scroll of the button far down the page before
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop === 0", timeout=5000
+    )
     assert_no_exception(page)
     slider = page.get_by_role("slider").first
     diagram = page.locator('[data-testid="stImage"] img').first  # the cell diagram (SVG)

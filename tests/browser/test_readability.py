@@ -1,4 +1,4 @@
-"""Readable from the back row, measured in the real browser at 1366×768.
+"""Every page opens, readable from the back row, measured in the real browser at 1366×768.
 
 What the screen shows, not what the figure JSON asks for: the font size and colour of
 every text of every chart as Chromium rendered it, and where the outcome of Train lands
@@ -111,16 +111,19 @@ def shot(page, mode: str, name: str) -> None:
 
 
 def open_page(page, server_url: str, path: str, mode: str, **params) -> None:
+    """Open the page (its own title, no exception) in ``mode`` with ``params`` in the link."""
     query = "&".join([MODES[mode], *(f"{k}={v}" for k, v in params.items())]).strip("&")
     page.goto(f"{server_url}/{path}" + (f"?{query}" if query else ""))
     wait_idle(page)
-    page.locator(".js-plotly-plot").first.wait_for()
+    assert PAGES[path].lower() in page.locator("h1").first.inner_text().lower()
+    assert_no_exception(page)
 
 
 @pytest.mark.parametrize("mode", list(MODES))
 @pytest.mark.parametrize("path", [path for path in PAGES if path not in AFTER_BUTTON])
 def test_every_chart_is_readable_before_train(page, server_url, path, mode):
     open_page(page, server_url, path, mode)
+    page.locator(".js-plotly-plot").first.wait_for()  # a picture, not only text
     shot(page, mode, f"{path or 'home'}-before")
     texts = page.evaluate(CHART_TEXTS_JS)
     assert texts, "the page shows no chart text to measure"
@@ -165,8 +168,7 @@ def test_after_train_the_outcome_is_on_the_first_screen(page, server_url, path, 
 @pytest.mark.parametrize("path", list(AFTER_BUTTON))
 def test_every_chart_is_readable_after_the_pages_own_button(page, server_url, path, mode):
     button, numbers = AFTER_BUTTON[path]
-    page.goto(f"{server_url}/{path}?{MODES[mode]}")
-    wait_idle(page)
+    open_page(page, server_url, path, mode)
     for label, value in numbers.items():
         set_number(page, label, value)
     page.get_by_role("button", name=button, exact=True).click()
