@@ -140,13 +140,16 @@ def compare_curves(
             showarrow=False, xanchor="left", xshift=6, yshift=shifts[name],
             font={"size": BASE_FONT_SIZE, "color": TEXT_COLOR},
         )  # fmt: skip
-    fig.update_xaxes(title_text="epoch", range=[1, max(total_epochs, 2) * 1.18])
+    fig.update_xaxes(title_text="epoch", range=[1, max(total_epochs, 2)])
     fig.update_yaxes(title_text="loss", **({"type": "log", "dtick": 1} if log else {}))
-    return _style(fig, title, 380, showlegend=False)
+    # the end labels ("■ SimpleRNN 0.0847") live in a right margin of their own: inside
+    # the plot a few epochs' room cut them off
+    return _style(fig, title, 380, showlegend=False).update_layout(margin_r=LABEL_MARGIN)
 
 
 PLOT_PIXELS = 240  # about the plot area's height in the 380-px chart
 LABEL_GAP = 20  # pixels between two end labels' baselines (16-px text)
+LABEL_MARGIN = 180  # pixels right of the plot for "■ SimpleRNN 0.0847" at 16 px
 
 
 def _label_shifts(ends: dict[str, float], pixels_per_unit: float) -> dict[str, int]:
