@@ -111,6 +111,9 @@ def render_task_page(page: TaskPage) -> None:
     run_history.show(page.key)
     if ready:
         show_code(lesson, spec, config, ds)
+        # the settings just changed compile in an idle worker while the student reaches
+        # for Train (nothing happens when their loop is known already)
+        pool.pool().warm(Experiment.of(dataset, options, spec, config), keep=False)
     pool.pool().warm(Experiment.of(lesson.dataset, lesson.dataset_options, lesson.spec,
                                    lesson.config))  # fmt: skip
     url_state.publish(page.key, params, preset_values(page, current_preset(page).key))

@@ -45,6 +45,7 @@ REUSABLE = ("completed", "early_stopping", "nan", "diverged")  # endings worth s
 OWNER_CHECK_SECONDS = 2.0  # how often owners of live jobs are checked (session closed?)
 OWNER_GRACE_SECONDS = 10.0  # an owner missing this long is gone (a reconnect is not)
 MAX_START_FAILURES = 3  # a worker that dies this often before it is ready: give up
+MAX_WARM_WAITING = 16  # compiles of changed settings waiting for an idle worker
 
 
 def default_workers() -> int:
@@ -253,12 +254,19 @@ class JobPool:
                             job.ending is not None and not job.done,
                             dict(job.held_out))  # fmt: skip
 
-    def warm(self, experiment: Experiment) -> None:
-        """Compile ``experiment``'s loop in an idle worker, so a first click finds it ready."""
+    def warm(self, experiment: Experiment, keep: bool = True) -> None:
+        """Compile ``experiment``'s loop in an idle worker, so a first click finds it ready.
+
+        ``keep``: a lesson's defaults, warmed again in every new worker (after a recycle).
+        A student's changed settings (``keep=False``) are warmed once, while they reach for
+        Train; of many waiting, the oldest are dropped (their settings have moved on).
+        """
         with self._lock:
-            if experiment not in self._presets:
+            if keep and experiment not in self._presets:
                 self._presets.append(experiment)
             self._queue_warm(experiment)
+            while len(self._warm) > MAX_WARM_WAITING:
+                self._warm.popleft()
             self._dispatch()
 
     def _queue_warm(self, experiment: Experiment) -> None:
@@ -341,14 +349,21 @@ class JobPool:
     def _dispatch(self) -> None:
         """Give queued jobs (then warm-ups) to idle workers; prefer one that compiled it."""
         idle = [w for w in self._workers if w.ready and w.job is None and not w.warming]
+        held: list[Job] = []  # their loop is compiling in a busy worker: wait for that one
         while idle and self._queue:
             job = self._queue.popleft()
             arch = job.experiment.architecture
-            worker = next((w for w in idle if arch in w.archs), idle[0])
+            worker = next((w for w in idle if arch in w.archs), None)
+            if worker is None and any(w.warming and w.warming.architecture == arch
+                                      for w in self._workers):  # fmt: skip
+                held.append(job)  # rather than compile the same loop twice at once
+                continue
+            worker = worker or idle[0]
             idle.remove(worker)
             job.status, job.started = "running", time.monotonic()
             job.history = {"loss": []}
             worker.start_job(job)
+        self._queue.extendleft(reversed(held))
         while idle and self._warm:
             experiment = self._warm.popleft()
             idle.pop().start_warm(experiment)

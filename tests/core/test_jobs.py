@@ -212,3 +212,21 @@ def test_a_task_with_a_held_out_part_reports_its_score_and_starts_with_a_snapsho
     expected = training.evaluate(model, ds.held_out)
     assert progress.held_out["accuracy"] == pytest.approx(expected["accuracy"])
     assert progress.held_out["loss"] == pytest.approx(expected["loss"], rel=1e-5)
+
+
+def test_changed_settings_compile_before_train_and_the_click_waits_for_that_compile():
+    """A warm-up of changed settings (keep=False) compiles in one worker; Train pressed
+    meanwhile waits for that worker instead of compiling the same loop in the other."""
+    pool = JobPool(workers=2, recycle_mb=float("inf"))  # a recycle would forget the compile
+    try:
+        wait_until(lambda: all(w.ready for w in pool._workers), timeout=120)
+        exp = experiment(epochs=10, seed=3, units=6)
+        pool.warm(exp, keep=False)
+        wait_until(lambda: any(w.warming == exp for w in pool._workers))
+        job = pool.wait(pool.submit(exp, "a"))
+        assert job.stop_reason == "completed"
+        compiled = [w.slot for w in pool._workers if exp.architecture in w.archs]
+        assert len(compiled) == 1, compiled  # compiled once, in the warming worker
+        assert exp not in pool._presets  # a student's settings are not re-warmed for good
+    finally:
+        pool.close()
