@@ -11,7 +11,8 @@ from lstm_core import schema, scratch
 
 PAGE = "scratch"
 SETTINGS = ("timesteps", "input_features", "units", "seed", "activation")
-OWN_WORDS = ("timesteps", "input_features")  # "param.scratch.<name>": this page's sizes
+# "param.scratch.<name>": this page's own words (its seed is np.random's, not a training's)
+OWN_WORDS = SETTINGS
 
 
 def w(name: str) -> str:
