@@ -62,7 +62,7 @@ def test_train_live_stop_ask_and_look_inside(page, server_url):
     page.locator("h1").filter(has_text="Inside the cell").wait_for()
     # it opens at its top, not at the scroll of the button far down the page before
     page.wait_for_function(
-        "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop === 0", timeout=5000
+        "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop === 0", timeout=15000
     )
     assert_no_exception(page)
     slider = page.get_by_role("slider").first
