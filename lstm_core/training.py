@@ -29,13 +29,16 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from lstm_core import schema
 from lstm_core.datasets import Dataset
+from lstm_core.dropout_rates import RATE_ATTRIBUTES
+from lstm_core.dropout_rates import rate_slots as _rate_slots
+from lstm_core.dropout_rates import rates as _rates
+from lstm_core.dropout_rates import rates_as_arguments as _rates_as_arguments
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -45,7 +48,6 @@ EXPLODE_FACTOR = 1e6  # a loss this many times its first epoch's is a diverged r
 MAX_SNAPSHOTS = 50  # weight copies kept per run, for replaying the gates across training
 SNAPSHOT_BYTES = 16 * 2**20  # and at most this much memory for them
 PAD_BATCH_SAMPLES = 32  # data this small trains every batch size in one compiled loop
-RATE_ATTRIBUTES = ("dropout", "recurrent_dropout")  # runtime arguments of the compiled loop
 
 
 @dataclass(frozen=True)
@@ -275,92 +277,6 @@ def batch_rows(samples: int, batch_size: int) -> int:
     weight 0, so changing the batch size reuses the compiled loop.
     """
     return samples if samples <= PAD_BATCH_SAMPLES else min(batch_size, samples)
-
-
-def _rate_slots(model) -> list[tuple[int, str]]:
-    """(recurrent layer number, attribute) of every dropout rate above 0, in graph order."""
-    from lstm_core import models
-
-    return [(k, attr) for k, layer in enumerate(models.recurrent_layers(model))
-            for attr in RATE_ATTRIBUTES if getattr(layer.cell, attr, 0.0) > 0]  # fmt: skip
-
-
-def _rates(model, slots: list[tuple[int, str]]) -> np.ndarray:
-    """(slots, 2): each rate and its keep-scale 1/(1-rate), computed as TensorFlow does.
-
-    ``tf.nn.experimental.stateless_dropout`` computes the scale of a Python-number rate in
-    double precision; passing that scale (not the rate alone) keeps the masks bit-equal.
-    """
-    from lstm_core import models
-
-    layers = models.recurrent_layers(model)
-    rates = [float(getattr(layers[k].cell, attr)) for k, attr in slots]
-    return np.array([[r, 1.0 / (1.0 - r)] for r in rates], np.float32).reshape(-1, 2)
-
-
-class _Rate(float):
-    """A dropout rate standing for row ``slot`` of the graph's rate argument (while tracing)."""
-
-    slot: int
-
-
-_TRACING = threading.local()  # .rates: the (slots, 2) tensor of the graph being traced
-_KERAS_DROPOUT = None
-
-
-@contextmanager
-def _rates_as_arguments(template, slots: list[tuple[int, str]], rates):
-    """While tracing: every dropout rate of ``template`` reads its value from ``rates``.
-
-    Keras bakes a rate into the graph as a constant; a ``_Rate`` keeps the Python tests in
-    the cells (``0 < rate < 1``) true and lets the hooked ``dropout`` use the tensor.
-    """
-    _install_dropout_hook()
-    from lstm_core import models
-
-    layers = models.recurrent_layers(template)
-    saved = [(layers[k].cell, attr, getattr(layers[k].cell, attr)) for k, attr in slots]
-    try:
-        for slot, (cell, attr, value) in enumerate(saved):
-            rate = _Rate(value)
-            rate.slot = slot
-            setattr(cell, attr, rate)
-        _TRACING.rates = rates
-        yield
-    finally:
-        _TRACING.rates = None
-        for cell, attr, value in saved:
-            setattr(cell, attr, value)
-
-
-def _install_dropout_hook() -> None:
-    """Route Keras' dropout through ``_dropout`` (ordinary rates pass straight through)."""
-    global _KERAS_DROPOUT
-    from keras.src.backend.tensorflow import random
-
-    if _KERAS_DROPOUT is None:
-        _KERAS_DROPOUT = random.dropout
-        random.dropout = _dropout
-
-
-def _dropout(inputs, rate, noise_shape=None, seed=None):
-    """Keras' TensorFlow dropout, with the rate and scale of a ``_Rate`` taken from the graph.
-
-    The same ops as ``tf.nn.experimental.stateless_dropout`` with a Python rate: the same
-    uniform draw from the same seed, kept where ``u >= rate``, scaled by ``1/(1-rate)``.
-    """
-    rates = getattr(_TRACING, "rates", None)
-    if not isinstance(rate, _Rate) or rates is None:
-        return _KERAS_DROPOUT(inputs, rate, noise_shape=noise_shape, seed=seed)
-    import tensorflow as tf
-    from keras.src.backend.tensorflow import random
-
-    seed = random._cast_seed(random.draw_seed(seed))
-    shape = random._get_concrete_noise_shape(inputs, noise_shape)
-    x = tf.convert_to_tensor(inputs)
-    uniform = tf.random.stateless_uniform(shape, seed=seed, dtype=x.dtype)
-    kept = uniform >= rates[rate.slot, 0]
-    return tf.where(kept, x * rates[rate.slot, 1], tf.constant(0, x.dtype))
 
 
 class _Loop:
