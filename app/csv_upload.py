@@ -21,7 +21,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app import state
+from app import i18n, state
 from app.i18n import t
 from lstm_core import csv_data
 
@@ -87,7 +87,7 @@ def series_from_csv(page: str) -> str:
         st.caption(t("csv.kept", name=upload.name))
     example_button(page)
     if upload.table is None:
-        st.error(upload.error)
+        st.error(i18n.error(upload.error))
         return ""
     return _column_series(page, upload)
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from app import cached, settings, state
+from app import cached, i18n, settings, state
 from app.i18n import t
 from app.state import Run
 from lstm_core import export, predict
@@ -159,7 +159,7 @@ def imported(page: str, cells: tuple[str, ...]) -> None:
                 t("export.import.cell", cells=names, cell=CELL_NAMES[loaded.spec.cell])
             )
     except ValueError as exc:
-        st.session_state[outcome_key(page)] = ("error", str(exc), None)
+        st.session_state[outcome_key(page)] = ("error", i18n.error(exc), None)
         return
     run = adopt(page, loaded, file.name)
     st.session_state[outcome_key(page)] = ("success", t("export.imported", name=file.name), run)

@@ -96,7 +96,78 @@ def figure(fig):
     for trace in fig.data:
         if getattr(trace, "name", None):
             trace.name = translate(trace.name)
+        if isinstance(getattr(trace, "hovertemplate", None), str):
+            trace.hovertemplate = translate(trace.hovertemplate)
         bar = getattr(trace, "colorbar", None)
         if bar is not None and bar.title and bar.title.text:
             bar.title.text = translate(bar.title.text)
     return fig
+
+
+_SVG_TEXT = re.compile(r"(<text\b[^>]*>)([^<]+)(</text>)")
+
+
+def svg(text: str) -> str:
+    """An SVG diagram with the words of its ``<text>`` elements in the current language
+    (the chart phrases; attributes and symbols stay as they are)."""
+    if lang() == "en":
+        return text
+    return _SVG_TEXT.sub(lambda m: m.group(1) + translate(m.group(2)) + m.group(3), text)
+
+
+def error(exc: Exception | str) -> str:
+    """The sentence of a core ``ValueError`` in the current language.
+
+    The core raises English sentences; ``error.*`` keys hold them as templates
+    (``{name}`` is the varying part). A sentence that matches one is given in the
+    current language with the same values; any other stays as the core wrote it."""
+    message = str(exc)
+    if lang() == "en":
+        return message
+    for key, pattern in _error_patterns():
+        found = pattern.fullmatch(message)
+        if found:
+            local = catalog(lang()).get(key)
+            values = {name: _value_words(text) for name, text in found.groupdict().items()}
+            return local.format(**values) if local else message
+    return message
+
+
+def _value_words(text: str) -> str:
+    """A value caught in a core sentence, in the current language where it is words: a
+    setting's label ("Units"), or a sentence of its own (a reason inside a reason)."""
+    labels = _setting_labels()
+    if text in labels:
+        return param_label(labels[text], text)
+    return error(text) if len(text) > 20 else text
+
+
+@functools.cache
+def _setting_labels() -> dict[str, str]:
+    """English label of every schema setting → its name (``"Units"`` → ``"units"``)."""
+    from lstm_core import schema, scratch
+    from lstm_core.models import ModelSpec
+    from lstm_core.training import TrainConfig
+
+    return {p.label: p.name for cls in (ModelSpec, TrainConfig, scratch.Example)
+            for p in schema.params(cls)}  # fmt: skip
+
+
+@functools.cache
+def _error_patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    """``error.*`` key → the regex of its English template, most fixed text first."""
+    patterns = []
+    for key, template in catalog("en").items():
+        if key.startswith("error."):
+            parts = re.split(r"\{(\w+)\}", template)  # text, name, text, name, …, text
+            regex, named = "", set()
+            for i, part in enumerate(parts):
+                if i % 2 == 0:
+                    regex += re.escape(part)
+                else:  # a name used twice must hold the same text twice
+                    regex += f"(?P={part})" if part in named else f"(?P<{part}>.+?)"
+                    named.add(part)
+            literal = len(re.sub(r"\{\w+\}", "", template))  # the most specific first
+            patterns.append((literal, key, re.compile(regex, re.DOTALL)))
+    patterns.sort(key=lambda entry: -entry[0])
+    return tuple((key, pattern) for _, key, pattern in patterns)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import cached, state
+from app import cached, i18n, state
 from app.i18n import t
 from app.settings import ensure
 from app.state import Run
@@ -131,7 +131,7 @@ def your_input(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) -> N
     try:
         answer = cached.answer(run.model, digest, ds, repr((ds.name, ds.options)), text)
     except ValueError as exc:
-        left.error(str(exc))
+        left.error(i18n.error(exc))
         return
     if ds.task == "regression":
         left.metric(t("result.prediction"), f"{answer.value:.3f}")
@@ -161,7 +161,7 @@ def your_input(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) -> N
             theme=None,
         )
     except ValueError as exc:
-        right.info(t("result.no_chart", reason=str(exc)))
+        right.info(t("result.no_chart", reason=i18n.error(exc)))
     else:
         if head in ("softmax", "sigmoid"):
             right.caption(t(f"result.scores.{head}"))
@@ -177,7 +177,7 @@ def generate_box(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) ->
         try:
             text = predict.continue_text(run.model, ds, prefix, st.session_state[n_key])
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(i18n.error(exc))
             return
         st.session_state[state.generated_key(page.key)] = (digest, prefix, text)
     generated = st.session_state.get(state.generated_key(page.key))

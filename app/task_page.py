@@ -18,6 +18,7 @@ import streamlit as st
 from app import (
     cached,
     export_panel,
+    i18n,
     pool,
     presets,
     projector,
@@ -73,7 +74,7 @@ def render_task_page(page: TaskPage) -> None:
     try:
         ds = None if options is None else cached.load_dataset(dataset, **options)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(i18n.error(exc))
     if ds is not None:
         with box:
             show_data(page, ds)
@@ -101,7 +102,7 @@ def render_task_page(page: TaskPage) -> None:
     try:
         spec, config = settings.read_settings(page.key)
     except ValueError as exc:
-        (st if compact else st.sidebar).error(str(exc))
+        (st if compact else st.sidebar).error(i18n.error(exc))
     ready = ds is not None and spec is not None and config is not None
     preset_row(page)
     run = train_section(page, lesson_key, dataset, options, spec, config, ready)
@@ -202,7 +203,7 @@ def train_section(
         try:
             training_panel.submit(page.key, lesson, dataset, options, spec, config)
         except ValueError as exc:
-            status.error(str(exc))  # the previous run, if any, stays as it was
+            status.error(i18n.error(exc))  # the previous run, if any, stays as it was
         else:
             if first:
                 st.rerun()  # the data above was drawn open: fold it now that a run exists

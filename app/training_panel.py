@@ -182,17 +182,18 @@ def status_text(run: Run) -> tuple[str, str]:
     if run.stop_reason == "completed":
         return "success", t("status.trained", epochs=done, took=took, since=since)
     if run.stop_reason == "early_stopping":
-        return "info", t("status.early", message=run.message, done=done, total=total, took=took,
+        message = i18n.error(run.message)
+        return "info", t("status.early", message=message, done=done, total=total, took=took,
                          since=since)  # fmt: skip
     if run.stop_reason == "imported":  # app.export_panel: a model read from a weights file
-        return "info", run.message
+        return "info", run.message  # already in the page's words
     if run.stop_reason in ("nan", "diverged", "error"):
-        return "error", run.message
+        return "error", i18n.error(run.message)
     if run.stop_reason == "stopped" and run.model is None:
         return "warning", t("status.stopped_early")
     if run.stop_reason == "stopped":
         return "warning", t("status.stopped", done=done, total=total)
-    return "warning", run.message
+    return "warning", i18n.error(run.message)
 
 
 def show_status(run: Run, stale: list[str], where=None) -> None:

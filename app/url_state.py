@@ -13,6 +13,7 @@ string, markup — is ignored and named in one note, shown as plain text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -26,6 +27,7 @@ LANGUAGES = ("en", "ko")
 ASKED_LANGUAGE = "url:lang_asked"  # the ?lang= of the first link, as asked
 LONGEST_IN_LINK = 500  # characters of one value written into the URL
 SHOWN_CHARS = 40  # an ignored key or value is cut to this many characters in the note
+APP_KEYS = ("projector", "teacher", "lang")  # read by the app, on every page
 
 
 def remember_first_page(url_path: str) -> None:
@@ -59,38 +61,44 @@ def leave_teacher_mode() -> None:
     st.session_state[state.TEACHER] = False
 
 
-def restore(page: str, params: dict[str, schema.Param], apply_preset) -> None:
+def restore(
+    page: str,
+    params: dict[str, schema.Param],
+    apply_preset: Callable[[str], None] | None = None,
+    key_of: Callable[[str], str] | None = None,
+) -> None:
     """Set the page's widgets from the link, once per session, on the page it opened.
 
     ``apply_preset(key)`` sets a preset's settings; explicit values in the link win over
-    the preset's. The ignored parts are kept for ``show_note``.
+    the preset's. Settings are set in the order of ``params`` (a page whose widget keys
+    depend on an earlier setting, like Compare's task, lists that one first);
+    ``key_of(name)`` is a setting's widget key (``state.widget(page, name)`` unless the
+    page says otherwise). The ignored parts are kept for ``show_note``.
     """
     done = f"url:read:{page}"
     if st.session_state.get(FIRST_PAGE) != page or done in st.session_state:
         return
     st.session_state[done] = True
+    key_of = key_of or (lambda name: state.widget(page, name))
     query = {key: st.query_params.get(key, "") for key in st.query_params}
     ignored = []
-    preset = query.pop("preset", None)
+    preset = query.pop("preset", None) if apply_preset is not None else None
     if preset is not None:
         if preset in presets.of(page):
             apply_preset(preset)
         else:
             ignored.append(_shown("preset", preset, "no such experiment on this page"))
-    for key, text in query.items():
-        if key == "projector":
-            continue  # app/projector.py reads it
-        if key == "teacher":
-            st.session_state[state.TEACHER] = text == "1"
-        elif key == "lang":
-            pass  # read_language took it (a wrong one is noted below)
-        elif key not in params:
+    if "teacher" in query:
+        st.session_state[state.TEACHER] = query["teacher"] == "1"
+    for key in query:
+        if key not in params and key not in APP_KEYS:
             ignored.append(_shown(key, None, "not a setting of this page"))
-        else:
+    for name, p in params.items():
+        if name in query:
             try:
-                _set(page, key, schema.parse(params[key], text))
+                _set(key_of, name, schema.parse(p, query[name]))
             except ValueError as exc:
-                ignored.append(_shown(key, text, str(exc)))
+                ignored.append(_shown(name, query[name], str(exc)))
     asked = st.session_state.get(ASKED_LANGUAGE, "en")
     if asked not in LANGUAGES:
         ignored.append(_shown("lang", asked, "one of " + ", ".join(LANGUAGES)))
@@ -104,8 +112,14 @@ def show_note(page: str) -> None:
         st.warning(t("link.ignored", items="; ".join(ignored)), icon=":material/link_off:")
 
 
-def publish(page: str, params: dict[str, schema.Param], defaults: dict[str, Any]) -> None:
+def publish(
+    page: str,
+    params: dict[str, schema.Param],
+    defaults: dict[str, Any],
+    key_of: Callable[[str], str] | None = None,
+) -> None:
     """Write the page's current settings (those unlike ``defaults``) into the URL."""
+    key_of = key_of or (lambda name: state.widget(page, name))
     query = {}
     if st.session_state.get(state.PROJECTOR):
         query["projector"] = "1"
@@ -114,24 +128,36 @@ def publish(page: str, params: dict[str, schema.Param], defaults: dict[str, Any]
     if st.session_state.get(state.LANGUAGE, "en") != "en":
         query["lang"] = st.session_state[state.LANGUAGE]
     preset = st.session_state.get(state.widget(page, "preset"))
-    if preset and preset != presets.TUTORIAL:
+    if preset and preset != presets.TUTORIAL and page in presets.PRESETS:
         query["preset"] = preset
     for name in params:
-        value = current(page, name)
+        value = current(key_of, name)
         if isinstance(value, str) and len(value) > LONGEST_IN_LINK:
             continue  # an uploaded series does not travel in a link
-        if name not in defaults or value != defaults[name]:
+        if name not in defaults or _text(value) != _text(defaults[name]):
             query[name] = _text(value)
     if {key: st.query_params.get(key) for key in st.query_params} != query:
         st.query_params.from_dict(query)
 
 
-def current(page: str, name: str) -> Any:
+def current(key_of: Callable[[str], str], name: str) -> Any:
     """A setting's value as the link writes it (``patience`` is None when it is off)."""
-    value = lambda n: st.session_state.get(state.widget(page, n))  # noqa: E731
+    value = lambda n: st.session_state.get(key_of(n))  # noqa: E731
     if name == "patience":
         return value("patience") if value("early_stopping") else None
     return value(name)
+
+
+def lesson_page(
+    page: str,
+    params: dict[str, schema.Param],
+    key_of: Callable[[str], str] | None = None,
+) -> Callable[[dict[str, Any]], None]:
+    """A lesson page's settings in the link: read now (before its widgets, noted if some
+    are ignored); returns ``publish(defaults)``, called after the widgets."""
+    restore(page, params, key_of=key_of)
+    show_note(page)
+    return lambda defaults: publish(page, params, defaults, key_of)
 
 
 def link(page: str, preset: str | None = None, as_teacher: bool = False) -> str:
@@ -143,20 +169,24 @@ def link(page: str, preset: str | None = None, as_teacher: bool = False) -> str:
     return f"{base}/{page}" + ("?" + "&".join(query) if query else "")
 
 
-def _set(page: str, name: str, value: Any) -> None:
+def _set(key_of: Callable[[str], str], name: str, value: Any) -> None:
     if name == "patience":
-        st.session_state[state.widget(page, "early_stopping")] = value is not None
+        st.session_state[key_of("early_stopping")] = value is not None
         if value is not None:
-            st.session_state[state.widget(page, "patience")] = value
+            st.session_state[key_of("patience")] = value
     else:
-        st.session_state[state.widget(page, name)] = value
+        st.session_state[key_of(name)] = value
 
 
 def _text(value: Any) -> str:
     if value is None:
         return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return ",".join(_text(v) for v in value)
     return str(value)
 
 

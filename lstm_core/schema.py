@@ -114,6 +114,9 @@ def parse(p: Param, text: str) -> Any:
     text = str(text).strip()
     if p.optional and text.lower() in ("", "none", "off"):
         return None
+    if isinstance(p.default, tuple) and p.choices is not None:  # several of the choices
+        parts = [part for part in text.split(",") if part.strip()]
+        return [parse(dataclasses.replace(p, default=p.choices[0]), part) for part in parts]
     if p.choices is not None:
         for choice in p.choices:
             if text.lower() == str(choice).lower():

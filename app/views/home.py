@@ -15,7 +15,7 @@ st.caption(t("home.caption"))
 text, diagram = st.columns([2, 3])
 text.markdown(t("home.intro"))
 with diagram:
-    st.image(charts.cell_diagram_svg(), width="stretch")
+    st.image(i18n.svg(charts.cell_diagram_svg()), width="stretch")
 
 st.subheader(t("home.functions"))
 st.session_state.setdefault(state.HOME_HIGHLIGHT, 1.0)

@@ -10,9 +10,20 @@ import time
 
 import streamlit as st
 
-from app import cached, cell_view, charts, i18n, projector, runtime, settings, state, training_panel
+from app import (
+    cached,
+    cell_view,
+    charts,
+    i18n,
+    projector,
+    runtime,
+    settings,
+    state,
+    training_panel,
+    url_state,
+)
 from app.i18n import t
-from lstm_core import predict
+from lstm_core import predict, schema
 from lstm_core import trace as tracer
 from lstm_core.lessons import LESSONS
 from lstm_core.models import CELL_NAMES
@@ -38,7 +49,12 @@ if request is not None:
 for task_page in state.TASK_PAGES:
     training_panel.settle(state.get_run(st.session_state, task_page))
 runs = state.trained_runs(st.session_state)
-settings.ensure(w("model"), next(iter(runs), state.TASK_PAGES[0]))
+first = state.TASK_PAGES[0]
+publish = url_state.lesson_page(
+    PAGE, {"model": schema.Param("model", "Model", first, choices=state.TASK_PAGES)}
+)
+settings.ensure(w("model"), next(iter(runs), first))
+publish({"model": first})
 
 pick_model, pick_mode, pick_input, pick_layer = st.columns([3, 2, 3, 2])
 pick_model.selectbox(
@@ -93,7 +109,7 @@ with pick_input:
             x, labels = predict.typed_input(ds, st.session_state[typed_key])
         trained = cached.trace(run.model, cached.weights_digest(run.model), x)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(i18n.error(exc))
         st.stop()
 
 if not trained:
@@ -160,7 +176,7 @@ def moving_parts(timer_on: bool) -> None:
     with diagram:
         title = t("inside.diagram", cell=cell_name, unit=unit, step=steps[step]) + at_epoch
         values = tracer.step_values(layer, 0, step, unit)
-        cell_view.show_svg(charts.cell_diagram_svg(values, cell=layer.cell, title=title))
+        cell_view.show_svg(i18n.svg(charts.cell_diagram_svg(values, cell=layer.cell, title=title)))
         activation = cell_view.activation_name(run.model, layer.name)
         st.markdown(cell_view.step_equation(layer.cell, values, activation))
     series = {name: data for name, data, _ in panels}

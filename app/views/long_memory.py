@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from app import charts, i18n, memory_lesson, projector, settings, state
+from app import charts, i18n, memory_lesson, projector, settings, state, url_state
 from app.i18n import t
 from app.memory_lesson import CHANCE, LENGTHS
+from lstm_core import schema
 
 PAGE = memory_lesson.PAGE
 
@@ -16,14 +17,28 @@ def w(name: str) -> str:
 projector.title(t("page.long_memory"))
 st.caption(t("memory.caption"))
 
+LINK = {
+    "lengths": schema.Param("lengths", "Lengths", tuple(memory_lesson.DEFAULT_LENGTHS),
+                            choices=tuple(LENGTHS)),
+    "seeds": schema.Param("seeds", "Seeds", memory_lesson.DEFAULT_SEEDS, lo=1, hi=5),
+    "epochs": schema.Param("epochs", "Epochs", memory_lesson.DEFAULT_EPOCHS, lo=5, hi=200),
+    "grad_length": schema.Param("grad_length", "Length", 50, choices=tuple(LENGTHS)),
+    "weights": schema.Param("weights", "Weights", "untrained", choices=("untrained", "trained")),
+    "forget_bias": schema.Param("forget_bias", "Forget bias", True, choices=(True, False)),
+}  # fmt: skip
+publish = url_state.lesson_page(PAGE, LINK)
+for name, p in LINK.items():
+    settings.ensure(w(name), list(p.default) if isinstance(p.default, tuple) else p.default)
+publish({name: p.default for name, p in LINK.items()})
+
 st.subheader(t("memory.sweep"))
-settings.ensure(w("lengths"), list(memory_lesson.DEFAULT_LENGTHS))
-settings.ensure(w("seeds"), memory_lesson.DEFAULT_SEEDS)
-settings.ensure(w("epochs"), memory_lesson.DEFAULT_EPOCHS)
 pick_lengths, pick_seeds, pick_epochs = st.columns([3, 1, 1])
 pick_lengths.multiselect(t("memory.lengths"), LENGTHS, key=w("lengths"))
-pick_seeds.number_input(t("memory.seeds"), 1, 5, key=w("seeds"), help=t("memory.seeds.help"))
-pick_epochs.number_input(t("param.epochs"), 5, 200, step=5, key=w("epochs"))
+seeds, epochs = LINK["seeds"], LINK["epochs"]
+pick_seeds.number_input(
+    t("memory.seeds"), seeds.lo, seeds.hi, key=w("seeds"), help=t("memory.seeds.help")
+)
+pick_epochs.number_input(t("param.epochs"), epochs.lo, epochs.hi, step=5, key=w("epochs"))
 st.caption(
     t("memory.each_run", samples=memory_lesson.SAMPLES, units=memory_lesson.DEFAULT_UNITS,
       rate=f"{memory_lesson.LEARNING_RATE:g}", held_out=memory_lesson.HELD_OUT)
@@ -38,7 +53,7 @@ if go.button(t("memory.run"), key=state.button(PAGE, "sweep"), type="primary",
             st.session_state[w("epochs")], memory_lesson.DEFAULT_UNITS,
         )  # fmt: skip
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(i18n.error(exc))
 
 
 @st.fragment(run_every=0.5)
@@ -78,16 +93,13 @@ else:
 
 st.subheader(t("memory.why"))
 st.caption(t("memory.why.caption"))
-settings.ensure(w("grad_length"), 50)
-settings.ensure(w("forget_bias"), True)
-settings.ensure(w("weights"), "untrained")
 pick_length, pick_weights, pick_bias = st.columns([2, 2, 3])
 pick_length.select_slider(t("memory.length"), options=LENGTHS, key=w("grad_length"))
 length = st.session_state[w("grad_length")]
 trained = memory_lesson.trained_jobs(sweep, length)
 pick_weights.radio(
     t("memory.weights"),
-    ["untrained", "trained"],
+    list(LINK["weights"].choices),
     format_func={name: t(f"memory.weights.{name}") for name in ("untrained", "trained")}.get,
     key=w("weights"),
     help=t("memory.weights.help"),

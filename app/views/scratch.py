@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from app import cell_view, i18n, projector, settings, state
+from app import cell_view, i18n, projector, settings, state, url_state
 from app.charts import scratch as scratch_charts
 from app.i18n import t
 from lstm_core import schema, scratch
@@ -30,17 +30,19 @@ st.markdown(t("scratch.intro"))
 st.code(scratch.SEED_LOOP, language="python")
 st.caption(t("scratch.seed_sizes"))
 
+link = {name: schema.describe(scratch.Example, name) for name in SETTINGS}
+publish = url_state.lesson_page(PAGE, link)
 for column, name in zip(st.columns([2, 2, 2, 2, 3]), SETTINGS, strict=True):
-    p = schema.describe(scratch.Example, name)
-    p = replace(p, name=f"scratch.{name}") if name in OWN_WORDS else p
+    p = replace(link[name], name=f"scratch.{name}") if name in OWN_WORDS else link[name]
     settings.ensure(w(name), p.default)
     settings.param_widget(column, p, w(name))
+publish({name: p.default for name, p in link.items()})
 values = {name: st.session_state[w(name)] for name in SETTINGS}
 try:
     with st.spinner(t("scratch.spinner")):
         result = explore(**values)
 except ValueError as exc:
-    st.error(str(exc))
+    st.error(i18n.error(exc))
     st.stop()
 
 timesteps, units, activation = values["timesteps"], values["units"], values["activation"]

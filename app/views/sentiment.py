@@ -16,6 +16,7 @@ from app import (
     settings,
     state,
     training_panel,
+    url_state,
 )
 from app.i18n import t
 from app.sentiment_lesson import CELLS, CONFIG, EXAMPLE, PAGE, SPEC
@@ -25,6 +26,7 @@ from lstm_core.training import TrainConfig
 
 KNOBS = ((ModelSpec, "units"), (ModelSpec, "embedding_dim"), (TrainConfig, "epochs"),
          (TrainConfig, "seed"))  # fmt: skip
+SENTENCE_CHARS = 200
 
 
 def w(name: str) -> str:
@@ -42,7 +44,7 @@ options = {}
 try:
     ds = cached.load_dataset("sentiment", **options)
 except ValueError as exc:
-    st.error(str(exc))
+    st.error(i18n.error(exc))
     st.stop()
 
 with st.expander(
@@ -56,16 +58,23 @@ with st.expander(
     st.dataframe(sample, hide_index=True, width="stretch")
     st.caption(t("sentiment.vocabulary", steps=ds.timesteps, padding=ds.options["padding"]))
 
+as_in_lesson = {name: getattr(SPEC if cls is ModelSpec else CONFIG, name) for cls, name in KNOBS}
+as_in_lesson["sentence"] = EXAMPLE
+publish = url_state.lesson_page(PAGE, {
+    **{name: schema.describe(cls, name) for cls, name in KNOBS},
+    "sentence": schema.Param("sentence", "Sentence", EXAMPLE, hi=SENTENCE_CHARS),
+})  # fmt: skip
+for name, value in as_in_lesson.items():
+    settings.ensure(w(name), value)
 for column, (schema_cls, name) in zip(st.columns(len(KNOBS)), KNOBS, strict=True):
-    source = SPEC if schema_cls is ModelSpec else CONFIG
-    settings.ensure(w(name), getattr(source, name))
     settings.param_widget(column, schema.describe(schema_cls, name), w(name))
+publish(as_in_lesson)
 value = lambda name: st.session_state[w(name)]  # noqa: E731
 try:
     spec = SPEC.replace(units=value("units"), embedding_dim=value("embedding_dim"))
     config = replace(CONFIG, epochs=value("epochs"), seed=value("seed"))
 except ValueError as exc:
-    st.error(str(exc))
+    st.error(i18n.error(exc))
     st.stop()
 
 current = sentiment_lesson.runs()
@@ -75,7 +84,7 @@ if st.button(t("sentiment.train"), key=state.button(PAGE, "train"), type="primar
     try:
         sentiment_lesson.submit_both(options, spec, config)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(i18n.error(exc))
     current = sentiment_lesson.runs()
 
 
@@ -118,7 +127,7 @@ with scores:
         shown = f"{accuracy:.0%}" if accuracy is not None else "–"
         column.metric(CELL_NAMES[cell], shown, help=t("sentiment.accuracy.help"))
         if run is not None and run.stop_reason not in ("completed", "early_stopping"):
-            column.caption(run.message)
+            column.caption(i18n.error(run.message))
     st.caption(t("sentiment.accuracy.note", n=len(ds.labels)))
 histories = {CELL_NAMES[c]: run.history.get("loss", []) for c, run in current.items()}
 curves.plotly_chart(
@@ -126,10 +135,9 @@ curves.plotly_chart(
 )
 
 st.subheader(t("sentiment.type"))
-settings.ensure(w("sentence"), EXAMPLE)
 settings.ensure(w("reader"), "lstm")
 typed, reader = st.columns([4, 2])
-typed.text_input(t("sentiment.sentence"), key=w("sentence"), max_chars=200)
+typed.text_input(t("sentiment.sentence"), key=w("sentence"), max_chars=SENTENCE_CHARS)
 trained = [c for c in CELLS if c in current and current[c].model is not None]
 if not trained:
     st.warning(t("sentiment.none"))
@@ -143,7 +151,7 @@ try:
         current[st.session_state[w("reader")]], ds, st.session_state[w("sentence")]
     )
 except ValueError as exc:
-    st.error(str(exc))
+    st.error(i18n.error(exc))
     st.stop()
 words = [word for word, _, _ in reading["steps"]]
 unknown = [word for word, _, known in reading["steps"] if not known]

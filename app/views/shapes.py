@@ -111,7 +111,7 @@ described = shapes_cache.describe(layers, input_shape)
 
 with picture:
     if described.error:
-        st.error(described.error)
+        st.error(i18n.error(described.error))
 if described.tensors:  # a long stack's picture needs the page's whole width
     crowded = len(described.tensors) > shape_charts.CROWDED
     with st.container() if crowded else picture:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 import string
 from pathlib import Path
@@ -139,6 +140,20 @@ def chart_words(at) -> list[str]:
     return [w for w in words if w]
 
 
+def english_in_hover(at) -> list[str]:
+    """Hover texts of the page's charts holding an English word (of 3+ letters) besides the
+    names both languages share; ``%{…}`` values and markup removed."""
+    from tests.app.conftest import figures
+
+    found = []
+    for fig in figures(at):
+        for trace in fig.get("data", []):
+            text = re.sub(r"%\{[^}]*\}|<[^>]+>", " ", trace.get("hovertemplate") or "")
+            if re.search(r"[A-Za-z]{3,}", NAMES.sub("", text)):
+                found.append(trace["hovertemplate"])
+    return found
+
+
 def english_in_charts(at) -> list[str]:
     return [w for w in chart_words(at) if ENGLISH.search(NAMES.sub("", re.sub(r"<[^>]+>", " ", w)))]
 
@@ -158,6 +173,7 @@ def test_inside_the_cell_in_korean():
     assert at.button(key="b:inside:play").label == "▶ 재생"
     assert not english_left(at), english_left(at)
     assert not english_in_charts(at), english_in_charts(at)
+    assert not english_in_hover(at), english_in_hover(at)
 
 
 def test_shapes_in_korean():
@@ -257,3 +273,90 @@ def test_sentiment_in_korean():
     assert figure_titled(at, "망각 게이트 · 단어별")
     assert not english_left(at), english_left(at)
     assert not english_in_charts(at), english_in_charts(at)
+
+
+# ------------------------------------------------------------- the core's sentences, diagrams
+
+
+RAISED = ("ValueError", "StackError")  # StackError: lstm_core.shapes' own ValueError
+
+
+def core_sentences() -> list[str]:
+    """Every ``raise ValueError(<text>)`` of lstm_core whose text is written at the raise,
+    with each ``{…}`` value filled by a sample ("7"), except what does not vary: a module
+    constant (``{SAVE_AS_CSV}``, ``{MAX_MB}``) is its real text, a local f-string (text.py's
+    ``damaged``) is spelled out, and ``{'s' if … else ''}`` gives both branches."""
+    found = []
+    for path in sorted((APP.parent / "lstm_core").glob("*.py")):
+        module = importlib.import_module(f"lstm_core.{path.stem}")
+        tree = ast.parse(path.read_text())
+        local = {}  # name -> the f-string assigned to it in some function
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.JoinedStr):
+                local.update({t.id: node.value for t in node.targets if isinstance(t, ast.Name)})
+        for node in ast.walk(tree):
+            call = node.exc if isinstance(node, ast.Raise) else None
+            if isinstance(call, ast.Call) and getattr(call.func, "id", "") in RAISED:
+                found += _sentences(call.args[0], module, local) if call.args else []
+    return found
+
+
+def _sentences(node, module, local) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _sentences(node.body, module, local) + _sentences(node.orelse, module, local)
+    if not isinstance(node, ast.JoinedStr):
+        return []
+    out = [""]
+    for part in node.values:
+        value = getattr(part, "value", None)
+        if isinstance(part, ast.Constant):
+            options = [part.value]
+        elif isinstance(value, ast.Name) and value.id.isupper():
+            constant = getattr(module, value.id)
+            constant = repr(constant) if part.conversion == ord("r") else constant
+            spec = "".join(p.value for p in part.format_spec.values) if part.format_spec else ""
+            options = [format(constant, spec)]
+        elif isinstance(value, ast.Name) and value.id in local:
+            options = _sentences(local[value.id], module, local)
+        elif isinstance(value, ast.IfExp):
+            options = [b.value if isinstance(b, ast.Constant) else "7"
+                       for b in (value.body, value.orelse)]  # fmt: skip
+        else:
+            options = ["7"]
+        out = [a + b for a in out for b in options]
+    return out
+
+
+def test_every_sentence_the_core_raises_has_its_korean(monkeypatch):
+    sentences = core_sentences()
+    assert len(sentences) > 80
+    monkeypatch.setattr(i18n, "lang", lambda: "ko")
+    untranslated = [s for s in sentences if i18n.error(ValueError(s)) == s]
+    assert not untranslated, untranslated
+    sample = "Type exactly 3 numbers (you typed 2): this model reads sequences of 3 steps."
+    korean = i18n.error(ValueError(sample))
+    assert HANGUL.search(korean) and "3" in korean and "2" in korean, korean
+    unknown = "A sentence no template knows."
+    assert i18n.error(ValueError(unknown)) == unknown
+
+
+def test_bad_input_on_a_korean_page_is_told_in_korean():
+    at = open_link("hello", lang="ko", text="a")  # one character: nothing to predict
+    [error] = texts(at.error)
+    assert HANGUL.search(error) and "hello" in error, error
+    assert not ENGLISH.search(NAMES.sub("", CODE.sub("", error.replace("'hello'", "")))), error
+
+
+def test_the_cell_diagrams_speak_korean(monkeypatch):
+    from app import charts
+
+    monkeypatch.setattr(i18n, "lang", lambda: "ko")
+    for cell in ("lstm", "gru", "simple_rnn"):
+        svg = i18n.svg(charts.cell_diagram_svg(cell=cell))
+        words = re.findall(r"<text\b[^>]*>([^<]+)</text>", svg)
+        assert any(HANGUL.search(w) for w in words), cell
+        english = [w for w in words if re.search(r"[a-z]{3,}", NAMES.sub("", w))]
+        assert not english, (cell, english)
+        assert svg.count("<text") == charts.cell_diagram_svg(cell=cell).count("<text")

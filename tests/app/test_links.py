@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import state
@@ -126,3 +127,60 @@ def test_a_link_carries_the_data_settings_of_next_number():
     }
     bad = open_link("next_number", variant="huge", window="500")
     assert "variant=huge" in texts(bad.warning)[0] and "window=500" in texts(bad.warning)[0]
+
+
+# A lesson page's link: query -> the widget values it sets ({widget name: value}).
+LESSON_LINKS = {
+    "compare": (
+        {"task": "hello", "units": "24", "epochs": "40", "learning_rate": "0.02", "seed": "3"},
+        {"task": "hello", "hello:units": 24, "hello:epochs": 40, "hello:learning_rate": 0.02,
+         "hello:seed": 3},
+    ),
+    "long_memory": (
+        {"lengths": "5,200", "seeds": "3", "epochs": "40", "grad_length": "100",
+         "forget_bias": "false"},
+        {"lengths": [5, 200], "seeds": 3, "epochs": 40, "grad_length": 100, "forget_bias": False},
+    ),
+    "scratch": (
+        {"timesteps": "5", "input_features": "3", "units": "7", "seed": "42", "activation": "relu"},
+        {"timesteps": 5, "input_features": 3, "units": 7, "seed": 42, "activation": "relu"},
+    ),
+    "sentiment": (
+        {"units": "16", "embedding_dim": "8", "epochs": "5", "seed": "4",
+         "sentence": "a dull film"},
+        {"units": 16, "embedding_dim": 8, "epochs": 5, "seed": 4, "sentence": "a dull film"},
+    ),
+    "inside": ({"model": "hello"}, {"model": "hello"}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("page", list(LESSON_LINKS))
+def test_a_lesson_page_takes_its_settings_from_a_link_and_writes_them_back(page):
+    query, expected = LESSON_LINKS[page]
+    at = open_link(page, **query)
+    assert not [text for text in texts(at.warning) if "from the link" in text], "nothing ignored"
+    for name, value in expected.items():
+        assert widget_value(at, page, name) == value, name
+    written = query_of(at)
+    assert written == query
+    again = open_link(page, **written)  # a new session: the same settings
+    for name, value in expected.items():
+        assert widget_value(again, page, name) == value, name
+
+
+@pytest.mark.parametrize("page", list(LESSON_LINKS))
+def test_a_lesson_page_ignores_a_hostile_link_with_one_plain_note_and_keeps_its_defaults(page):
+    plain = open_link(page)
+    assert query_of(plain) == {}, "the page's own defaults write no link"
+    # markup around a number too long for any setting (a sentence holds 200 characters)
+    bad = {name: "<b>" + "9" * 300 + "</b>" for name in LESSON_LINKS[page][0]} | {"bogus": "1"}
+    at = open_link(page, **bad)
+    [note] = [text for text in texts(at.warning) if "bogus" in text]
+    for name in bad:
+        assert name in note
+    assert "<" not in note
+    kept = [n for n in LESSON_LINKS[page][1] if state.widget(page, n) in plain.session_state]
+    assert kept
+    for name in kept:  # (Compare: the default task's own knobs)
+        assert widget_value(at, page, name) == widget_value(plain, page, name), name
+    assert query_of(at) == {}
