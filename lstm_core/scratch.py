@@ -122,6 +122,65 @@ def simple_rnn(x, W, U, b, activation: str = "tanh") -> RNNSteps:
     return RNNSteps(outputs=outputs, steps=steps, activation=activation)
 
 
+LSTM_GATES = ("input", "forget", "candidate", "output")  # Keras' order in the weights
+
+
+@dataclass(frozen=True)
+class LSTMSteps:
+    """What the LSTM loop computed, one row per step: h, c and the four gates."""
+
+    h: np.ndarray  # (timesteps, units)
+    c: np.ndarray  # (timesteps, units)
+    gates: dict[str, np.ndarray]  # LSTM_GATES -> (timesteps, units)
+
+
+def lstm(x, kernel, recurrent_kernel, bias) -> LSTMSteps:
+    """The loop seed 004 runs with ``LSTMCell``, in numpy, from zero h and c.
+
+    Keras' weight layout: ``x`` (timesteps, features), ``kernel`` (features, 4·units),
+    ``recurrent_kernel`` (units, 4·units), ``bias`` (4·units,), the four blocks in the
+    order input, forget, candidate, output. Every step::
+
+        z = x_t·kernel + h·recurrent_kernel + bias
+        i, f, o = sigmoid(z_i), sigmoid(z_f), sigmoid(z_o);  c̃ = tanh(z_c)
+        c = f·c + i·c̃;  h = o·tanh(c)
+    """
+    x = _array(x, "x", 2, "(timesteps, features)")
+    kernel = _array(kernel, "kernel", 2, "(features, 4·units)")
+    recurrent = _array(recurrent_kernel, "recurrent_kernel", 2, "(units, 4·units)")
+    bias = _array(bias, "bias", 1, "(4·units,)")
+    units, (timesteps, features) = recurrent.shape[0], x.shape
+    if timesteps == 0 or features == 0 or units == 0:
+        raise ValueError(
+            f"x {x.shape} and recurrent_kernel {recurrent.shape} need sizes of 1 or more."
+        )
+    wanted = {
+        "kernel": (kernel, (features, 4 * units)),
+        "recurrent_kernel": (recurrent, (units, 4 * units)),
+        "bias": (bias, (4 * units,)),
+    }
+    for name, (array, shape) in wanted.items():
+        if array.shape != shape:
+            raise ValueError(
+                f"With {features} features and {units} units, {name} must have shape "
+                f"{shape} (the four gates side by side); got {array.shape}."
+            )
+    h, c = np.zeros(units), np.zeros(units)  # (units,) each
+    rows: dict[str, list[np.ndarray]] = {name: [] for name in ("h", "c", *LSTM_GATES)}
+    for x_t in x:  # (features,)
+        z = x_t @ kernel + h @ recurrent + bias  # (4·units,)
+        i, f, c_tilde, o = (z[k * units : (k + 1) * units] for k in range(4))
+        i, f, c_tilde, o = _sigmoid(i), _sigmoid(f), np.tanh(c_tilde), _sigmoid(o)
+        c = f * c + i * c_tilde
+        h = o * np.tanh(c)
+        for name, value in zip(("h", "c", *LSTM_GATES), (h, c, i, f, c_tilde, o), strict=True):
+            rows[name].append(value)
+    stacked = {name: np.stack(values) for name, values in rows.items()}  # (timesteps, units)
+    for array in stacked.values():
+        array.setflags(write=False)
+    return LSTMSteps(stacked["h"], stacked["c"], {g: stacked[g] for g in LSTM_GATES})
+
+
 def _whole(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
         raise ValueError(f"{name} must be a whole number of at least 1 (got {value!r}).")

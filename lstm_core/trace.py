@@ -40,7 +40,7 @@ with `return_sequences=True`, and `h[:, -1]` its output without it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import keras
@@ -190,6 +190,38 @@ def _check_features(layer: keras.layers.RNN, x: np.ndarray) -> None:
         )
 
 
+def _initial_state(
+    kind: str, units: int, batch: int, given: Sequence[object] | None
+) -> list[np.ndarray]:
+    """The state before the first step, one (batch, units) float64 array per state."""
+    names = ("h0", "c0") if kind == "lstm" else ("h0",)
+    if given is None:
+        return [np.zeros((batch, units)) for _ in names]
+    if isinstance(given, np.ndarray) and len(names) == 1:
+        given = [given]
+    if isinstance(given, np.ndarray | str) or len(given) != len(names):
+        listed = ", ".join(names)
+        raise ValueError(
+            f"The initial state of this layer is a list of {len(names)} (batch, units) "
+            f"arrays: [{listed}]."
+        )
+    states = []
+    for name, value in zip(names, given, strict=True):
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"The initial state {name} must be an array of numbers.") from err
+        if arr.shape == (units,):
+            arr = np.broadcast_to(arr, (batch, units))
+        if arr.shape != (batch, units) or not np.all(np.isfinite(arr)):
+            raise ValueError(
+                f"The initial state {name} must hold finite numbers shaped (batch, units) = "
+                f"({batch}, {units}) or (units,) = ({units},); got shape {arr.shape}."
+            )
+        states.append(arr)
+    return states
+
+
 # ---------------------------------------------------------------- the cells
 
 
@@ -206,14 +238,14 @@ def _empty(batch: int, steps: int, units: int, names: tuple[str, ...]) -> dict:
     return {name: np.empty((batch, steps, units)) for name in names}
 
 
-def _run_lstm(cell: keras.Layer, x: np.ndarray) -> dict[str, np.ndarray]:
+def _run_lstm(cell: keras.Layer, x: np.ndarray, state: list[np.ndarray]) -> dict[str, np.ndarray]:
     W, U, b = _weights(cell)
     act, rec_act = _numpy_activation(cell.activation), _numpy_activation(cell.recurrent_activation)
     batch, steps, _ = x.shape
     n = cell.units
     xw = x @ W + (0.0 if b is None else b)  # (batch, T, 4*units), all steps at once
     out = _empty(batch, steps, n, ("h", "c", *GATE_NAMES["lstm"]))
-    hidden, cell_state = np.zeros((batch, n)), np.zeros((batch, n))  # (batch, units)
+    hidden, cell_state = state  # (batch, units) each: h and c before the first step
     for t in range(steps):
         z = xw[:, t] + hidden @ U  # (batch, 4*units): x_t W + h U + b
         input_gate = rec_act(z[:, :n])  # (batch, units)
@@ -244,7 +276,7 @@ def _gru_biases(cell: keras.Layer, b: np.ndarray | None) -> tuple[np.ndarray, np
     return b, zeros  # bias is (3*units,)
 
 
-def _run_gru(cell: keras.Layer, x: np.ndarray) -> dict[str, np.ndarray]:
+def _run_gru(cell: keras.Layer, x: np.ndarray, state: list[np.ndarray]) -> dict[str, np.ndarray]:
     W, U, b = _weights(cell)
     b_in, b_rec = _gru_biases(cell, b)
     act, rec_act = _numpy_activation(cell.activation), _numpy_activation(cell.recurrent_activation)
@@ -252,7 +284,7 @@ def _run_gru(cell: keras.Layer, x: np.ndarray) -> dict[str, np.ndarray]:
     n = cell.units
     xw = x @ W + b_in  # (batch, T, 3*units), all steps at once
     out = _empty(batch, steps, n, ("h", *GATE_NAMES["gru"]))
-    hidden = np.zeros((batch, n))  # (batch, units)
+    (hidden,) = state  # (batch, units)
     for t in range(steps):
         x_z, x_r, x_h = xw[:, t, :n], xw[:, t, n : 2 * n], xw[:, t, 2 * n :]
         h_zr = hidden @ U[:, : 2 * n] + b_rec[: 2 * n]  # (batch, 2*units)
@@ -268,13 +300,15 @@ def _run_gru(cell: keras.Layer, x: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
-def _run_simple_rnn(cell: keras.Layer, x: np.ndarray) -> dict[str, np.ndarray]:
+def _run_simple_rnn(
+    cell: keras.Layer, x: np.ndarray, state: list[np.ndarray]
+) -> dict[str, np.ndarray]:
     W, U, b = _weights(cell)
     act = _numpy_activation(cell.activation)
     batch, steps, _ = x.shape
     xw = x @ W + (0.0 if b is None else b)  # (batch, T, units), all steps at once
     h = np.empty((batch, steps, cell.units))
-    hidden = np.zeros((batch, cell.units))  # (batch, units)
+    (hidden,) = state  # (batch, units)
     for t in range(steps):
         hidden = act(xw[:, t] + hidden @ U)  # (batch, units)
         h[:, t] = hidden
@@ -293,19 +327,25 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------- public API
 
 
-def trace_layer(layer: keras.layers.RNN, x: object) -> LayerTrace:
+def trace_layer(
+    layer: keras.layers.RNN, x: object, initial_state: Sequence[object] | None = None
+) -> LayerTrace:
     """Replay a Keras LSTM/GRU/SimpleRNN layer on x, keeping every step's h, c and gates.
 
     x is (batch, timesteps, features) or (timesteps, features) for one sample.
     `h` equals the layer's own output with `return_sequences=True` (to float32
     rounding), whatever `return_sequences` the layer itself was built with.
+    ``initial_state`` is the state before the first step, as Keras takes it:
+    ``[h0, c0]`` for an LSTM, ``[h0]`` for a GRU or SimpleRNN, each (batch, units) or
+    (units,) for every sample; zeros when it is None (``layer(x)``'s default).
     """
     kind = _cell_kind(layer)
     x = _as_sequence_batch(x)
     _ensure_built(layer, x)
     _check_features(layer, x)
     x_steps = x[:, ::-1] if layer.go_backwards else x  # the order the cell reads
-    out = _RUNNERS[kind](layer.cell, x_steps.astype(np.float64))
+    state = _initial_state(kind, layer.cell.units, x.shape[0], initial_state)
+    out = _RUNNERS[kind](layer.cell, x_steps.astype(np.float64), state)
     return LayerTrace(
         name=layer.name,
         cell=kind,

@@ -177,3 +177,54 @@ def test_explore_reports_a_float32_overflow():
     )
     assert result.overflowed and not np.isfinite(result.difference)
     assert np.all(np.isfinite(result.rnn.outputs))  # float64 still holds them
+
+
+# ---------------------------------------------------------------- the LSTM loop (seed 004)
+
+
+@pytest.mark.parametrize(("timesteps", "features", "units"), [(6, 3, 5), (1, 1, 1), (20, 8, 16)])
+def test_lstm_loop_equals_a_keras_lstm_with_the_same_weights(timesteps, features, units):
+    rng = np.random.default_rng(timesteps)
+    x = rng.normal(size=(timesteps, features))
+    kernel = rng.normal(scale=0.5, size=(features, 4 * units))
+    recurrent = rng.normal(scale=0.5, size=(units, 4 * units))
+    bias = rng.normal(scale=0.5, size=(4 * units,))
+    steps = scratch.lstm(x, kernel, recurrent, bias)
+    layer = keras.layers.LSTM(units, return_sequences=True, return_state=True)
+    layer.build((1, timesteps, features))
+    layer.set_weights([kernel, recurrent, bias])
+    h_seq, _, _ = layer(x[None].astype("float32"))
+    np.testing.assert_allclose(steps.h, np.asarray(h_seq)[0], atol=1e-5, rtol=1e-5)
+    # c and the gates: the LSTM tracer replays the same layer step by step
+    from lstm_core import trace
+
+    traced = trace.trace_layer(layer, x[None])
+    np.testing.assert_allclose(steps.c, traced.c[0], atol=1e-5, rtol=1e-5)
+    assert tuple(steps.gates) == scratch.LSTM_GATES
+    for gate in scratch.LSTM_GATES:
+        np.testing.assert_allclose(steps.gates[gate], traced.gates[gate][0], atol=1e-5, rtol=1e-5)
+        assert steps.gates[gate].shape == (timesteps, units)
+
+
+def test_lstm_loop_by_hand_for_one_unit():
+    """One unit, one step, weights chosen so that every gate is known: i=f=o=σ(1), c̃=tanh(1)."""
+    steps = scratch.lstm([[1.0]], [[1.0, 1.0, 1.0, 1.0]], [[0.0, 0.0, 0.0, 0.0]], [0, 0, 0, 0])
+    sig = 1 / (1 + np.exp(-1.0))
+    assert steps.c[0, 0] == pytest.approx(sig * np.tanh(1.0))
+    assert steps.h[0, 0] == pytest.approx(sig * np.tanh(sig * np.tanh(1.0)))
+
+
+@pytest.mark.parametrize(
+    ("x", "kernel", "recurrent", "bias", "named"),
+    [
+        (np.zeros((3, 2)), np.zeros((2, 8)), np.zeros((2, 8)), np.zeros(6), "bias"),
+        (np.zeros((3, 2)), np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8), "kernel"),
+        (np.zeros((3, 2)), np.zeros((2, 8)), np.zeros((2, 6)), np.zeros(8), "recurrent_kernel"),
+        (np.zeros(3), np.zeros((2, 8)), np.zeros((2, 8)), np.zeros(8), "x"),
+        ([["a", "b"]], np.zeros((2, 8)), np.zeros((2, 8)), np.zeros(8), "x"),
+        (np.full((3, 2), np.nan), np.zeros((2, 8)), np.zeros((2, 8)), np.zeros(8), "x"),
+    ],
+)
+def test_lstm_loop_explains_bad_shapes(x, kernel, recurrent, bias, named):
+    with pytest.raises(ValueError, match=named):
+        scratch.lstm(x, kernel, recurrent, bias)

@@ -354,3 +354,51 @@ def test_layer_trace_is_frozen() -> None:
         result.h = result.h * 2  # type: ignore[misc]
     with pytest.raises(ValueError):
         result.h[0, 0, 0] = 1.0
+
+
+@pytest.mark.parametrize(
+    "kind", ["lstm", "gru_reset_after", "gru_reset_before", "simple_rnn", "gru_backwards"]
+)
+def test_initial_state_equals_keras_initial_state(kind: str) -> None:
+    x = _x()
+    layer = _built(LAYERS[kind](), x)
+    rng = np.random.default_rng(3)
+    states = [rng.normal(size=(BATCH, UNITS)).astype(np.float32)]
+    if kind == "lstm":
+        states.append(rng.normal(size=(BATCH, UNITS)).astype(np.float32))
+    expected = np.asarray(layer(x, initial_state=states, training=False))
+    result = trace.trace_layer(layer, x, initial_state=states)
+    np.testing.assert_allclose(result.h, expected, atol=ATOL)
+    from_zeros = trace.trace_layer(layer, x)
+    assert not np.allclose(result.h[:, 0], from_zeros.h[:, 0], atol=1e-3), "the state matters"
+
+
+def test_carrying_the_state_over_is_running_both_sequences_as_one() -> None:
+    """Sequence B from A's final (h, c) equals the tail of A+B read in one go."""
+    x = _x()
+    a, b = x[:, :3], x[:, 3:]
+    layer = _built(keras.layers.LSTM(UNITS, return_sequences=True), x)
+    first = trace.trace_layer(layer, a)
+    carried = trace.trace_layer(layer, b, initial_state=[first.h[:, -1], first.c[:, -1]])
+    whole = trace.trace_layer(layer, x)
+    np.testing.assert_allclose(carried.h, whole.h[:, 3:], atol=ATOL)
+    np.testing.assert_allclose(carried.c, whole.c[:, 3:], atol=ATOL)
+    one_sample = trace.trace_layer(layer, b[:1], initial_state=[first.h[0, -1], first.c[0, -1]])
+    np.testing.assert_allclose(one_sample.h[0], whole.h[0, 3:], atol=ATOL)  # (units,) states
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        [np.zeros((BATCH, UNITS))],  # an LSTM needs h0 and c0
+        [np.zeros((BATCH, UNITS + 1)), np.zeros((BATCH, UNITS))],
+        [np.full((BATCH, UNITS), np.nan), np.zeros((BATCH, UNITS))],
+        [["a"] * UNITS, np.zeros((BATCH, UNITS))],
+        "h0",
+    ],
+)
+def test_a_bad_initial_state_is_explained(bad) -> None:
+    x = _x()
+    layer = _built(keras.layers.LSTM(UNITS, return_sequences=True), x)
+    with pytest.raises(ValueError, match="initial state"):
+        trace.trace_layer(layer, x, initial_state=bad)
