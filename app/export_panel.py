@@ -181,6 +181,7 @@ def adopt(page: str, loaded: export.WeightsFile, file_name: str) -> Run:
     values.update({name: getattr(loaded.spec, name) for name in settings.HEAD_FIELDS})
     values.update({name: getattr(loaded.config, name) for name in settings.TRAIN_FIELDS})
     values["early_stopping"] = loaded.config.patience is not None
+    values["monitor"] = loaded.config.monitor
     if loaded.config.patience is not None:
         values["patience"] = loaded.config.patience
     values.update(data_widgets(page, loaded.dataset_options))

@@ -34,6 +34,8 @@ PRESETS: dict[str, tuple[Preset, ...]] = {
         ),  # fmt: skip
         Preset("tiny", {"units": 2}, ("units", "epochs")),
         Preset("simple_rnn", {"cell": "simple_rnn"}, ("cell", "units", "epochs")),
+        # seed 001's question, how to notice overfitting: 3 sequences to learn, 3 to check
+        Preset("overfitting", {"validation_split": 0.5}, ("validation_split", "epochs")),
     ),
     "next_number": (
         Preset(TUTORIAL, {"variant": "small"}, ("units", "epochs", "learning_rate")),

@@ -18,6 +18,7 @@ from app.i18n import t
 from app.settings import ensure
 from app.state import Run
 from lstm_core import datasets, models, params, predict
+from lstm_core.training import split_validation
 
 if TYPE_CHECKING:
     from app.task_page import TaskPage
@@ -94,6 +95,9 @@ def show_predictions(run: Run, ds: datasets.Dataset, stale: bool) -> None:
     """The predictions chart, beside the loss curve on the first screen."""
     _, preds = _predictions(run, ds)
     st.plotly_chart(predictions_figure(ds, preds), theme=None)
+    if run.config.validation_split:
+        _, held_out = split_validation(ds, run.config.validation_split)
+        st.caption(t("result.held_out", held=len(held_out.x), n=len(ds.x)))
     if stale:
         st.caption(t("result.old_predictions"))
 

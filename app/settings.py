@@ -15,17 +15,17 @@ import streamlit as st
 from app import i18n, state
 from app.state import Run
 from lstm_core import schema
-from lstm_core.lessons import LESSONS, Lesson
+from lstm_core.lessons import LESSONS, OPTIMIZER_CLASSES, Lesson
 from lstm_core.models import CELL_NAMES, ModelSpec
 from lstm_core.training import TrainConfig
 
 MODEL_FIELDS = ("cell", "units", "layers", "dropout", "recurrent_dropout", "activation")
 HEAD_FIELDS = ("dense_units", "head", "loss")
-TRAIN_FIELDS = ("epochs", "batch_size", "learning_rate", "seed")
+TRAIN_FIELDS = ("epochs", "batch_size", "learning_rate", "optimizer", "seed", "validation_split")
 # Every setting a link may carry, under the schema's own names.
 SETTING_PARAMS = {
     **{name: schema.describe(ModelSpec, name) for name in MODEL_FIELDS + HEAD_FIELDS},
-    **{name: schema.describe(TrainConfig, name) for name in TRAIN_FIELDS + ("patience",)},
+    **{name: schema.describe(TrainConfig, name) for name in TRAIN_FIELDS + ("patience", "monitor")},
 }
 
 
@@ -73,6 +73,7 @@ def lesson_settings(lesson: Lesson) -> dict[str, Any]:
     values.update({name: getattr(lesson.config, name) for name in TRAIN_FIELDS})
     values["early_stopping"] = lesson.config.patience is not None
     values["patience"] = lesson.config.patience or schema.describe(TrainConfig, "patience").on_value
+    values["monitor"] = lesson.config.monitor
     return values
 
 
@@ -95,6 +96,10 @@ def setting_widget(container: Any, page: str, name: str, cells: tuple[str, ...])
     if name == "cell":
         p = schema.describe(ModelSpec, "cell")
         return param_widget(container, p, key, options=list(cells), format_func=CELL_NAMES.get)
+    if name == "optimizer":
+        p = schema.describe(TrainConfig, name)
+        return param_widget(container, p, key, options=list(p.choices),
+                            format_func=OPTIMIZER_CLASSES.get)  # fmt: skip
     if name in TRAIN_FIELDS:
         return param_widget(container, schema.describe(TrainConfig, name), key)
     no_time = name in ("dropout", "recurrent_dropout") and (
@@ -112,6 +117,10 @@ def early_stopping_widgets(container: Any, page: str) -> None:
     )
     if st.session_state[state.widget(page, "early_stopping")]:
         param_widget(container, patience, state.widget(page, "patience"))
+        # the validation loss can be watched only when there is validation data
+        no_validation = not st.session_state[state.widget(page, "validation_split")]
+        param_widget(container, schema.describe(TrainConfig, "monitor"),
+                     state.widget(page, "monitor"), disabled=no_validation)  # fmt: skip
 
 
 def settings_sidebar(page: str, cells: tuple[str, ...], only: tuple[str, ...] = ()) -> Any:
@@ -166,7 +175,9 @@ def read_settings(page: str) -> tuple[ModelSpec, TrainConfig]:
     value = lambda name: st.session_state[state.widget(page, name)]  # noqa: E731
     spec = ModelSpec(**{name: value(name) for name in MODEL_FIELDS + HEAD_FIELDS})
     patience = value("patience") if value("early_stopping") else None
-    config = TrainConfig(**{name: value(name) for name in TRAIN_FIELDS}, patience=patience)
+    monitor = value("monitor") if value("validation_split") else "loss"
+    config = TrainConfig(**{name: value(name) for name in TRAIN_FIELDS}, patience=patience,
+                         monitor=monitor)  # fmt: skip
     return spec, config
 
 

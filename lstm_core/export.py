@@ -352,7 +352,7 @@ import numpy as np
 from keras import Sequential
 from keras.callbacks import EarlyStopping
 from keras.layers import GRU, LSTM, Dense, Flatten, SimpleRNN
-from keras.optimizers import Adam
+from keras.optimizers import SGD, Adam, RMSprop
 
 keras.utils.set_random_seed({seed})
 {description}

@@ -167,6 +167,9 @@ LESSONS: dict[str, Lesson] = {
 }
 
 
+OPTIMIZER_CLASSES = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD"}  # keras.optimizers.<…>
+
+
 def keras_code(spec: ModelSpec, config: TrainConfig, dataset: datasets.Dataset) -> str:
     """The plain Keras a student would write for these settings (the same schema as the app)."""
     layer = CELL_NAMES[spec.cell]
@@ -192,15 +195,17 @@ def keras_code(spec: ModelSpec, config: TrainConfig, dataset: datasets.Dataset) 
     head = head_activation(spec, dataset)
     lines.append(f"model.add(Dense({dataset.n_outputs}, activation='{head}'))")
     metrics = "" if dataset.task == "regression" else ", metrics=['categorical_accuracy']"
+    optimizer = OPTIMIZER_CLASSES[config.optimizer]
     lines.append(
         f"model.compile(loss='{loss_name(spec, dataset)}', "
-        f"optimizer=Adam({config.learning_rate:g}){metrics})"
+        f"optimizer={optimizer}({config.learning_rate:g}){metrics})"
     )
-    callbacks = ""
+    extra = f", validation_split={config.validation_split:g}" if config.validation_split else ""
     if config.patience is not None:
-        lines.append(f"early_stopping = EarlyStopping(monitor='loss', patience={config.patience})")
-        callbacks = ", callbacks=[early_stopping]"
-    lines.append(
-        f"model.fit(x, y, epochs={config.epochs}, batch_size={config.batch_size}{callbacks})"
-    )
+        lines.append(
+            f"early_stopping = EarlyStopping(monitor='{config.monitor}', "
+            f"patience={config.patience})"
+        )
+        extra += ", callbacks=[early_stopping]"
+    lines.append(f"model.fit(x, y, epochs={config.epochs}, batch_size={config.batch_size}{extra})")
     return "\n".join(lines) + "\n"

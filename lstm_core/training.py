@@ -12,9 +12,11 @@ architecture), and on data of at most ``PAD_BATCH_SAMPLES`` samples every batch 
 runs in one loop whose batches are padded to the whole data with zero weights.
 
 Semantics follow ``model.fit``: shuffled mini-batches each epoch (the last one may be
-smaller), Adam, the epoch's loss is the sample-weighted mean of its batch losses,
-``EarlyStopping(monitor="loss", mode="min", min_delta=0)`` decides in-graph at the
-end of each epoch, and training stops with a reason when the loss becomes NaN/inf or
+smaller), Adam, RMSprop or SGD with Keras' defaults, the epoch's loss is the
+sample-weighted mean of its batch losses, ``validation_split`` holds out the last samples
+and measures them in inference mode after every epoch (``val_loss``, ``val_accuracy``),
+``EarlyStopping(monitor="loss" or "val_loss", mode="min", min_delta=0)`` decides in-graph
+at the end of each epoch, and training stops with a reason when the loss becomes NaN/inf or
 explodes (more than ``EXPLODE_FACTOR`` times its first epoch). The trainer knows nothing
 about pages or jobs: it reports through ``on_epoch(epoch, logs)`` (and, when asked,
 ``on_snapshot(epoch, weights)`` every k epochs) and asks ``should_stop()`` between chunks
@@ -29,7 +31,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -48,6 +50,7 @@ EXPLODE_FACTOR = 1e6  # a loss this many times its first epoch's is a diverged r
 MAX_SNAPSHOTS = 50  # weight copies kept per run, for replaying the gates across training
 SNAPSHOT_BYTES = 16 * 2**20  # and at most this much memory for them
 PAD_BATCH_SAMPLES = 32  # data this small trains every batch size in one compiled loop
+OPTIMIZERS = ("adam", "rmsprop", "sgd")  # each as keras.optimizers.<Name>(learning_rate=lr)
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,38 @@ class TrainConfig:
         on_value=10,
         help="Stop when the loss has not improved for this many epochs (None: never).",
     )
+    optimizer: str = schema.param(
+        "adam",
+        "Optimizer",
+        choices=OPTIMIZERS,
+        help="How the weights follow the gradient, each with Keras' defaults: Adam (seeds 000, "
+        "001, 003, 004), RMSprop (seed 002) or plain SGD.",
+    )
+    validation_split: float = schema.param(
+        0.0,
+        "Validation split",
+        lo=0.0,
+        hi=0.5,
+        step=0.05,
+        help="Keep this fraction of the samples (the last ones, as Keras does) out of training "
+        "and measure the loss on them after every epoch: the way to see overfitting.",
+    )
+    monitor: str = schema.param(
+        "loss",
+        "Early stopping watches",
+        choices=("loss", "val_loss"),
+        help="The loss early stopping waits on: the training loss, or the validation loss "
+        "(which tells you when the model starts to overfit).",
+    )
     shuffle: bool = True
 
     def __post_init__(self):
         schema.check(self)
+        if self.monitor == "val_loss" and not self.validation_split:
+            raise ValueError(
+                "Early stopping on the validation loss needs a validation split above 0: "
+                "set one, or let early stopping watch the training loss."
+            )
 
 
 @dataclass
@@ -104,7 +135,8 @@ def train(
     weights (``weights_of``) after every k-th epoch.
     """
     _check_trainable(model, dataset)
-    loop = _compiled_loop(model, dataset, config)
+    dataset, held_out = split_validation(dataset, config.validation_split)
+    loop = _compiled_loop(model, dataset, config, held_out)
     state = loop.initial_state(model, config)
     rng = np.random.default_rng(config.seed)
     result = TrainResult(history={name: [] for name in loop.metric_names})
@@ -116,7 +148,7 @@ def train(
         if snapshot_every:
             n = min(n, snapshot_every - result.epochs_run % snapshot_every)
         tic = time.perf_counter()
-        state, logs, done, reason = loop.run(state, dataset, rng, n, config)
+        state, logs, done, reason = loop.run(state, dataset, held_out, rng, n, config)
         loop.write_back(model, state)
         chunk = _next_chunk(n, done, time.perf_counter() - tic)
         for logs_e in logs[:done]:
@@ -182,8 +214,27 @@ def warm_up(spec, dataset: Dataset, config: TrainConfig) -> None:
     from lstm_core import models
 
     model = models.build(spec, dataset, seed=config.seed)
-    loop = _compiled_loop(model, dataset, config)
-    loop.run(loop.initial_state(model, config), dataset, np.random.default_rng(0), 0, config)
+    dataset, held_out = split_validation(dataset, config.validation_split)
+    loop = _compiled_loop(model, dataset, config, held_out)
+    state = loop.initial_state(model, config)
+    loop.run(state, dataset, held_out, np.random.default_rng(0), 0, config)
+
+
+def split_validation(dataset: Dataset, fraction: float) -> tuple[Dataset, Dataset | None]:
+    """(training part, validation part or None): ``model.fit(validation_split=…)``'s split,
+    the last ``fraction`` of the samples, taken before any shuffling."""
+    if not fraction:
+        return dataset, None
+    n = int(dataset.x.shape[0])
+    split_at = int(math.floor(n * (1.0 - fraction)))
+    if split_at == 0 or split_at == n:
+        raise ValueError(
+            f"A validation split of {fraction:g} of {n} samples leaves "
+            f"{split_at} for training and {n - split_at} for validation: both need at least "
+            "one. Choose another split, or train without validation."
+        )
+    part = lambda rows: replace(dataset, x=dataset.x[rows], y=dataset.y[rows])  # noqa: E731
+    return part(slice(0, split_at)), part(slice(split_at, n))
 
 
 def _finish(result: TrainResult, reason: str, message: str, start: float) -> TrainResult:
@@ -231,19 +282,23 @@ _CACHE: OrderedDict[tuple, _Loop] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
 
-def _compiled_loop(model, dataset: Dataset, config: TrainConfig) -> _Loop:
-    key = _architecture_key(model, dataset, config)
+def _compiled_loop(
+    model, dataset: Dataset, config: TrainConfig, held_out: Dataset | None = None
+) -> _Loop:
+    key = _architecture_key(model, dataset, config, held_out)
     with _CACHE_LOCK:
         loop = _CACHE.get(key)
         if loop is None:
-            loop = _CACHE[key] = _Loop(model, dataset, config)
+            loop = _CACHE[key] = _Loop(model, dataset, config, held_out)
             while len(_CACHE) > MAX_CACHED_LOOPS:
                 _CACHE.popitem(last=False)
         _CACHE.move_to_end(key)
     return loop
 
 
-def _architecture_key(model, dataset: Dataset, config: TrainConfig) -> tuple:
+def _architecture_key(
+    model, dataset: Dataset, config: TrainConfig, held_out: Dataset | None = None
+) -> tuple:
     """Everything the compiled graph depends on; weights, lr, seeds and rates are arguments.
 
     A dropout rate counts only as "some or none": a rate above 0 draws masks (a different
@@ -267,7 +322,8 @@ def _architecture_key(model, dataset: Dataset, config: TrainConfig) -> tuple:
                 layer["config"][attr] = layer["config"][attr] > 0
     arch = json.dumps(layout, sort_keys=True, default=str)
     shapes = (dataset.x.shape, dataset.y.shape, batch_rows(dataset.x.shape[0], config.batch_size))
-    return (arch, str(model.loss), dataset.task, shapes)
+    validation = None if held_out is None else (held_out.x.shape, config.monitor)
+    return (arch, str(model.loss), dataset.task, shapes, config.optimizer, validation)
 
 
 def batch_rows(samples: int, batch_size: int) -> int:
@@ -282,13 +338,18 @@ def batch_rows(samples: int, batch_size: int) -> int:
 class _Loop:
     """One XLA-compiled training loop; any model with the same architecture can use it."""
 
-    def __init__(self, template, dataset: Dataset, config: TrainConfig):
+    def __init__(self, template, dataset: Dataset, config: TrainConfig, held_out=None):
         import keras
 
         self.template = template
         self.loss_fn = keras.losses.get(template.loss)
         self.classify = dataset.task != "regression"
         self.metric_names = ["loss", "accuracy"] if self.classify else ["loss"]
+        self.validate = held_out is not None  # val_loss (and val_accuracy) after every epoch
+        if self.validate:
+            self.metric_names += [f"val_{name}" for name in self.metric_names]
+        self.watch_validation = config.monitor == "val_loss"
+        self.update = {"adam": adam, "rmsprop": rmsprop, "sgd": sgd}[config.optimizer]
         self.n = int(dataset.x.shape[0])
         self.rows = batch_rows(self.n, config.batch_size)  # static rows of one batch
         self.slots = _rate_slots(template)
@@ -331,26 +392,26 @@ class _Loop:
 
     # -- one call: up to n epochs ------------------------------------------------------
 
-    def run(self, state: dict, dataset: Dataset, rng, n: int, config: TrainConfig):
+    def run(self, state: dict, dataset: Dataset, held_out, rng, n: int, config: TrainConfig):
         import tensorflow as tf
 
         order = self._orders(rng, n, config.shuffle)
         batch = min(config.batch_size, self.n)
         patience = config.patience if config.patience is not None else 2**30
+        val = held_out if held_out is not None else dataset  # unused without validation
         out = self._fn(
             state, tf.constant(dataset.x), tf.constant(dataset.y), order,
             tf.constant(batch, tf.int32), tf.constant(n, tf.int32), tf.constant(patience, tf.int32),
-            tf.constant(EXPLODE_FACTOR, tf.float32),
+            tf.constant(EXPLODE_FACTOR, tf.float32), tf.constant(val.x), tf.constant(val.y),
         )  # fmt: skip
-        state, losses, accs, done, stop = out
+        state, metrics, done, stop = out
         done, stop = int(done), int(stop)
-        losses, accs = losses.numpy(), accs.numpy()
-        logs = []
-        for e in range(done):
-            entry = {"loss": float(losses[e])}
-            if self.classify:
-                entry["accuracy"] = float(accs[e])
-            logs.append(entry)
+        metrics = metrics.numpy()  # (MAX_CHUNK_EPOCHS, 4): loss, accuracy, val_loss, val_acc.
+        columns = {"loss": 0, "accuracy": 1, "val_loss": 2, "val_accuracy": 3}
+        logs = [
+            {name: float(metrics[e, columns[name]]) for name in self.metric_names}
+            for e in range(done)
+        ]
         reason = {0: None, 1: "early_stopping", 2: "nan", 3: "diverged"}[stop]
         return state, logs, done, reason
 
@@ -368,7 +429,7 @@ class _Loop:
 
         step = self._make_step()
 
-        def run_epochs(state, x, y, order, batch, n, patience, explode_factor):
+        def run_epochs(state, x, y, order, batch, n, patience, explode_factor, x_val, y_val):
             steps = (self.n + batch - 1) // batch  # ceil: the last batch may be smaller
             col = tf.range(self.rows)
 
@@ -379,13 +440,12 @@ class _Loop:
                 idx = tf.where(valid, tf.gather(order[e], tf.minimum(pos, self.n - 1)), 0)
                 return idx, tf.cast(valid, tf.float32)
 
-            losses = tf.TensorArray(tf.float32, size=MAX_CHUNK_EPOCHS)
-            accs = tf.TensorArray(tf.float32, size=MAX_CHUNK_EPOCHS)
+            metrics = tf.TensorArray(tf.float32, size=MAX_CHUNK_EPOCHS)
 
-            def cond(e, state, losses, accs, stop):
+            def cond(e, state, metrics, stop):
                 return tf.logical_and(e < n, tf.equal(stop, 0))
 
-            def body(e, state, losses, accs, stop):
+            def body(e, state, metrics, stop):
                 params = (state["trainable"], state["non_trainable"], state["optimizer"])
 
                 def one_batch(s, params, loss_sum, correct):
@@ -398,8 +458,10 @@ class _Loop:
                     (tf.constant(0), params, tf.constant(0.0), tf.constant(0.0)),
                 )
                 epoch_loss = loss_sum / self.n  # (,) sample-weighted mean, like fit's tracker
-                improved = epoch_loss < state["best"]
-                best = tf.where(improved, epoch_loss, state["best"])
+                val_loss, val_accuracy = validate(params, x_val, y_val)
+                watched = val_loss if self.watch_validation else epoch_loss
+                improved = watched < state["best"]
+                best = tf.where(improved, watched, state["best"])
                 wait = tf.where(improved, 0, state["wait"] + 1)
                 epoch = state["epoch"]
                 first = tf.where(epoch == 0, epoch_loss, state["first"])
@@ -422,25 +484,37 @@ class _Loop:
                     "epoch": epoch + 1,
                     "rates": state["rates"],
                 }
-                losses = losses.write(e, epoch_loss)
-                accs = accs.write(e, correct / self.n)
-                return e + 1, new_state, losses, accs, stop
+                row = tf.stack([epoch_loss, correct / self.n, val_loss, val_accuracy])
+                metrics = metrics.write(e, row)
+                return e + 1, new_state, metrics, stop
 
-            e, state, losses, accs, stop = tf.while_loop(
-                cond, body, (tf.constant(0), state, losses, accs, tf.constant(0))
+            e, state, metrics, stop = tf.while_loop(
+                cond, body, (tf.constant(0), state, metrics, tf.constant(0))
             )
-            return state, losses.stack(), accs.stack(), e, stop
+            return state, metrics.stack(), e, stop
 
-        def epochs(state, x, y, order, batch, n, patience, explode_factor):
+        def validate(params, x_val, y_val):
+            """Loss and accuracy on the held-out samples in inference mode (as fit does)."""
+            if not self.validate:
+                return tf.constant(0.0), tf.constant(0.0)
+            pred, _ = self.template.stateless_call(params[0], params[1], x_val, training=False)
+            loss = tf.reduce_mean(_per_sample(self.loss_fn(y_val, pred)))
+            accuracy = tf.constant(0.0)
+            if self.classify:
+                right = tf.cast(tf.argmax(pred, -1) == tf.argmax(y_val, -1), tf.float32)
+                accuracy = tf.reduce_mean(_per_sample(right))
+            return loss, accuracy
+
+        def epochs(state, *args):
             with _rates_as_arguments(self.template, self.slots, state["rates"]):
-                return run_epochs(state, x, y, order, batch, n, patience, explode_factor)
+                return run_epochs(state, *args)
 
         return tf.function(epochs, jit_compile=True, reduce_retracing=True)
 
     def _make_step(self):
         import tensorflow as tf
 
-        model, loss_fn, classify = self.template, self.loss_fn, self.classify
+        model, loss_fn, classify, update = self.template, self.loss_fn, self.classify, self.update
 
         def step(params, x, y, idx, w):
             trainable, non_trainable, opt_vars = params
@@ -454,7 +528,7 @@ class _Loop:
                 per_sample = _per_sample(loss_fn(yb, pred))  # (batch,)
                 loss = tf.reduce_sum(per_sample * w) / count
             grads = tape.gradient(loss, trainable)
-            trainable, opt_vars = adam(opt_vars, grads, trainable)
+            trainable, opt_vars = update(opt_vars, grads, trainable)
             hits = tf.constant(0.0)
             if classify:
                 right = tf.cast(tf.argmax(pred, -1) == tf.argmax(yb, -1), tf.float32)
@@ -496,6 +570,31 @@ def adam(opt: dict, grads: list, weights: list, beta_1=0.9, beta_2=0.999, epsilo
         new_v.append(v)
     new_opt = {"iteration": step, "learning_rate": opt["learning_rate"]}
     return new_w, {**new_opt, "momentum": new_m, "velocity": new_v}
+
+
+def rmsprop(opt: dict, grads: list, weights: list, rho=0.9, epsilon=1e-7):
+    """One step of ``keras.optimizers.RMSprop`` (defaults: no momentum, not centered)."""
+    import tensorflow as tf
+
+    new_w, new_v = [], []
+    for w, g, v in zip(weights, grads, opt["velocity"], strict=True):
+        if isinstance(g, tf.IndexedSlices):  # squared per occurrence, as Keras does
+            v = rho * v + (1 - rho) * _scatter_rows(tf.square(g.values), g, v)
+            g = tf.convert_to_tensor(g)
+        else:
+            v = rho * v + (1 - rho) * tf.square(g)
+        new_w.append(w - opt["learning_rate"] * g / tf.sqrt(v + epsilon))
+        new_v.append(v)
+    return new_w, {**opt, "iteration": opt["iteration"] + 1.0, "velocity": new_v}
+
+
+def sgd(opt: dict, grads: list, weights: list):
+    """One step of ``keras.optimizers.SGD`` (defaults: no momentum): w - lr·g."""
+    import tensorflow as tf
+
+    lr = opt["learning_rate"]
+    new_w = [w - lr * tf.convert_to_tensor(g) for w, g in zip(weights, grads, strict=True)]
+    return new_w, {**opt, "iteration": opt["iteration"] + 1.0}
 
 
 def _scatter_rows(values, slices, like):

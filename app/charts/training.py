@@ -32,6 +32,9 @@ def training_curves(
         panels.append(("accuracy", "val_accuracy", [float(v) for v in history["accuracy"]]))
     # Short panel titles (two fit side by side in half a projector); the epoch in the title.
     subtitles = [f"{name} {vals[-1]:.4g}" if vals else name for name, _, vals in panels]
+    for i, (_, val_name, _) in enumerate(panels):
+        if history.get(val_name):
+            subtitles[i] += f" · val {float(history[val_name][-1]):.4g}"
     if loss:
         title = f"{title} · epoch {len(loss)} of {total_epochs}"
     fig = make_subplots(rows=1, cols=cols, subplot_titles=subtitles, horizontal_spacing=0.2)

@@ -8,6 +8,8 @@ so a test waits for the job (``pool.wait``) and then reruns the page, as the fra
 
 import time
 
+import numpy as np
+
 from tests.app.conftest import array, figure_titled, finish_training, open_page, texts, train
 
 PAGE = "sequence_classification"
@@ -93,3 +95,46 @@ def test_a_loss_that_overflows_is_reported_and_the_page_still_works():
     assert run.stop_reason == "nan" and run.epochs_done == 1
     assert any("became NaN or infinite" in e for e in texts(at.error))
     assert not at.exception  # the page still draws, with the overflowing model kept
+
+
+def test_validation_and_optimizer_from_the_page_train_as_keras_would():
+    """Validation split, RMSprop and early stopping on the validation loss, set on the page:
+    the run gets its val_loss curve (drawn dashed beside the loss) and the page's code says
+    the same settings."""
+    at = open_page(PAGE)
+    at.toggle(key=f"w:{PAGE}:early_stopping").set_value(True).run()
+    assert at.selectbox(key=f"w:{PAGE}:monitor").disabled, "no validation data yet"
+    at.slider(key=f"w:{PAGE}:validation_split").set_value(0.35).run()
+    at.selectbox(key=f"w:{PAGE}:monitor").set_value("val_loss")
+    at.selectbox(key=f"w:{PAGE}:optimizer").set_value("rmsprop")
+    train(at, PAGE, units=8, epochs=60, patience=5, learning_rate=0.01)
+    run = at.session_state[f"run:{PAGE}"]
+    assert run.config.optimizer == "rmsprop" and run.config.monitor == "val_loss"
+    assert len(run.history["val_loss"]) == len(run.history["loss"]) == run.epochs_done
+    chart = figure_titled(at, "Training")
+    names = [trace.get("name") for trace in chart["data"]]
+    assert "val loss" in names and "val accuracy" in names
+    val = next(trace for trace in chart["data"] if trace.get("name") == "val loss")
+    np.testing.assert_allclose(array(val["y"]), run.history["val_loss"], rtol=1e-6)
+    code = "\n".join(c.value for c in at.code)
+    assert "optimizer=RMSprop(0.01)" in code and "validation_split=0.35" in code
+    assert "EarlyStopping(monitor='val_loss', patience=5)" in code
+    at.slider(key=f"w:{PAGE}:validation_split").set_value(0.0).run()
+    assert any("The last 3 of these 6 samples were held out" in c for c in texts(at.caption))
+    assert at.selectbox(key=f"w:{PAGE}:monitor").disabled and not at.error
+
+
+def test_the_overfitting_preset_shows_the_validation_loss_turn_back_up():
+    """Three sequences to learn, three to check: on every seed tried (0-4) the validation
+    loss bottoms out near epoch 25 (about 0.5) and ends near 2.4 while the training loss
+    falls below 0.12 - far from any rounding edge."""
+    from tests.app.test_links import open_link
+
+    at = open_link(PAGE, preset="overfitting")
+    assert at.session_state[f"w:{PAGE}:validation_split"] == 0.5
+    at.button(key=f"b:{PAGE}:train").click().run()
+    finish_training(at, PAGE)
+    history = at.session_state[f"run:{PAGE}"].history
+    val, loss = history["val_loss"], history["loss"]
+    assert min(val) < 0.8 and val[-1] > 2 * min(val), "the held-out loss turns back up"
+    assert loss[-1] < 0.5 * loss[0], "while the training loss keeps falling"

@@ -59,9 +59,28 @@ def test_generated_keras_code_builds_the_same_model(key):
     namespace = {
         "Sequential": keras.Sequential, "LSTM": L.LSTM, "GRU": L.GRU, "SimpleRNN": L.SimpleRNN,
         "Dense": L.Dense, "Flatten": L.Flatten, "Adam": keras.optimizers.Adam,
+        "RMSprop": keras.optimizers.RMSprop, "SGD": keras.optimizers.SGD,
         "EarlyStopping": keras.callbacks.EarlyStopping, "x": ds.x, "y": ds.y,
     }  # fmt: skip
     exec(code, namespace)  # the code a student would type runs as it stands
     built = models.build(lesson.spec, ds)
     assert namespace["model"].count_params() == built.count_params()
     assert lesson.tutorial_code.strip()
+
+
+def test_generated_code_says_the_optimizer_the_validation_split_and_what_early_stopping_watches():
+    import keras
+
+    ds = datasets.load("sequence_classification")
+    cfg = training.TrainConfig(epochs=2, learning_rate=0.01, optimizer="rmsprop", patience=3,
+                               validation_split=0.34, monitor="val_loss")  # fmt: skip
+    code = lessons.keras_code(models.ModelSpec(units=4), cfg, ds)
+    assert "optimizer=RMSprop(0.01)" in code
+    assert "EarlyStopping(monitor='val_loss', patience=3)" in code
+    assert "validation_split=0.34" in code
+    namespace = {name: getattr(keras.layers, name) for name in ("LSTM", "Dense")}
+    namespace |= {"Sequential": keras.Sequential, "RMSprop": keras.optimizers.RMSprop,
+                  "EarlyStopping": keras.callbacks.EarlyStopping, "x": ds.x, "y": ds.y}  # fmt: skip
+    exec(code, namespace)
+    assert isinstance(namespace["model"].optimizer, keras.optimizers.RMSprop)
+    assert "val_loss" in namespace["model"].history.history

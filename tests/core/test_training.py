@@ -199,3 +199,112 @@ def test_weights_move_between_models_of_one_architecture(seq):
         training.set_weights(
             models.build(spec.replace(layers=2), seq), training.weights_of(trained)
         )
+
+
+# ---------------------------------------------------------------- optimizers and validation
+
+
+def _keras_twin(spec, ds, seed, optimizer, lr):
+    """The same model, compiled by Keras with ``keras.optimizers.<optimizer>``'s defaults."""
+    import keras
+
+    model = models.build(spec, ds, seed=seed)
+    make = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop,
+            "sgd": keras.optimizers.SGD}[optimizer]  # fmt: skip
+    metrics = [] if ds.task == "regression" else ["categorical_accuracy"]
+    model.compile(optimizer=make(learning_rate=lr), loss=model.loss, metrics=metrics)
+    return model
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "rmsprop", "adam"])
+@pytest.mark.parametrize("batch_size", [6, 4])
+def test_each_optimizer_trains_exactly_as_keras(seq, optimizer, batch_size):
+    spec = models.ModelSpec(units=8)
+    ours, theirs = models.build(spec, seq, seed=4), _keras_twin(spec, seq, 4, optimizer, 0.05)
+    cfg = training.TrainConfig(epochs=6, batch_size=batch_size, learning_rate=0.05,
+                               optimizer=optimizer, shuffle=False)  # fmt: skip
+    result = training.train(ours, seq, cfg)
+    history = _fit_like(theirs, seq, 6, batch_size).history
+    np.testing.assert_allclose(result.history["loss"], history["loss"], rtol=1e-4)
+    for w_ours, w_theirs in zip(ours.get_weights(), theirs.get_weights(), strict=True):
+        np.testing.assert_allclose(w_ours, w_theirs, atol=1e-5)
+
+
+def test_the_optimizers_really_differ(seq):
+    spec = models.ModelSpec(units=8)
+    losses = {}
+    for optimizer in training.OPTIMIZERS:
+        cfg = training.TrainConfig(epochs=5, learning_rate=0.05, optimizer=optimizer)
+        model = models.build(spec, seq, seed=4)
+        losses[optimizer] = training.train(model, seq, cfg).history["loss"]
+    assert len({round(v[-1], 6) for v in losses.values()}) == 3, losses
+
+
+def test_rmsprop_with_an_embedding_equals_keras():
+    ds = datasets.load("sentiment")
+    spec = models.ModelSpec(cell="lstm", units=4, embedding_dim=4)
+    ours, theirs = models.build(spec, ds, seed=1), _keras_twin(spec, ds, 1, "rmsprop", 0.01)
+    cfg = training.TrainConfig(epochs=2, batch_size=32, learning_rate=0.01, optimizer="rmsprop",
+                               shuffle=False)  # fmt: skip
+    result = training.train(ours, ds, cfg)
+    history = _fit_like(theirs, ds, 2, 32).history
+    np.testing.assert_allclose(result.history["loss"], history["loss"], rtol=1e-4)
+    for w_ours, w_theirs in zip(ours.get_weights(), theirs.get_weights(), strict=True):
+        np.testing.assert_allclose(w_ours, w_theirs, atol=1e-5)
+
+
+@pytest.mark.parametrize("split", [0.34, 0.5])
+def test_validation_split_equals_model_fit(seq, split):
+    spec = models.ModelSpec(units=8)
+    ours, theirs = models.build(spec, seq, seed=5), _keras_twin(spec, seq, 5, "adam", 0.02)
+    cfg = training.TrainConfig(epochs=8, batch_size=2, learning_rate=0.02, validation_split=split,
+                               shuffle=False)  # fmt: skip
+    result = training.train(ours, seq, cfg)
+    history = theirs.fit(seq.x, seq.y, epochs=8, batch_size=2, shuffle=False, verbose=0,
+                         validation_split=split).history  # fmt: skip
+    assert set(result.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    np.testing.assert_allclose(result.history["loss"], history["loss"], rtol=1e-4)
+    np.testing.assert_allclose(result.history["val_loss"], history["val_loss"], rtol=1e-4)
+    np.testing.assert_allclose(
+        result.history["val_accuracy"], history["val_categorical_accuracy"], atol=1e-6
+    )
+    for w_ours, w_theirs in zip(ours.get_weights(), theirs.get_weights(), strict=True):
+        np.testing.assert_allclose(w_ours, w_theirs, atol=1e-5)
+
+
+def test_early_stopping_on_the_validation_loss_matches_keras(seq):
+    import keras
+
+    spec = models.ModelSpec(units=8)
+    ours, theirs = models.build(spec, seq, seed=6), _keras_twin(spec, seq, 6, "adam", 0.05)
+    cfg = training.TrainConfig(epochs=400, batch_size=2, learning_rate=0.05, patience=5,
+                               validation_split=0.34, monitor="val_loss",
+                               shuffle=False)  # fmt: skip
+    result = training.train(ours, seq, cfg)
+    stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=5)
+    history = theirs.fit(seq.x, seq.y, epochs=400, batch_size=2, shuffle=False, verbose=0,
+                         validation_split=0.34, callbacks=[stopper]).history  # fmt: skip
+    assert result.stop_reason == "early_stopping"
+    assert result.epochs_run == len(history["val_loss"]) < 400
+    best = int(np.argmin(result.history["val_loss"]))
+    assert result.epochs_run == best + 1 + 5  # five epochs without a better validation loss
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"monitor": "val_loss"}, "validation split above 0"),
+        ({"validation_split": 0.9}, "between 0 and 0.5"),
+        ({"optimizer": "adagrad"}, "must be one of"),
+    ],
+)
+def test_validation_and_optimizer_settings_are_checked(changes, message):
+    with pytest.raises(ValueError, match=message):
+        training.TrainConfig(**changes)
+
+
+def test_a_split_that_leaves_nothing_to_train_on_is_explained():
+    ds = datasets.load("hello")  # one sample
+    model = models.build(models.ModelSpec(units=4), ds, seed=0)
+    with pytest.raises(ValueError, match="both need at least one"):
+        training.train(model, ds, training.TrainConfig(epochs=1, validation_split=0.2))
