@@ -97,6 +97,9 @@ def figure(fig):
         if getattr(trace, "name", None):
             trace.name = translate(trace.name)
         if isinstance(getattr(trace, "hovertemplate", None), str):
+            sentences = trace.text if isinstance(trace.text, tuple | list) else ()
+            if "%{text}" in trace.hovertemplate and all(isinstance(v, str) for v in sentences):
+                trace.text = [translate(text) for text in sentences]  # hover sentences
             trace.hovertemplate = translate(trace.hovertemplate)
         bar = getattr(trace, "colorbar", None)
         if bar is not None and bar.title and bar.title.text:

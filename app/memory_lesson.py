@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from app import pool
+from app.charts.gradients import ALONG
 from app.i18n import t
 from lstm_core.jobs import Experiment, Job
 from lstm_core.models import CELL_NAMES, ModelSpec
@@ -175,14 +176,25 @@ def _disagree(scores: list[float]) -> bool:
 @st.cache_data(max_entries=32, show_spinner=False)
 def gradient_curves(length: int, forget_bias: bool, seed: int = 0, samples: int = 64) -> dict:
     """Cell name -> mean over samples of ``gradients.step_gradients`` for untrained models."""
-    from lstm_core import datasets, gradients, models
+    from lstm_core import datasets, models
 
     ds = datasets.load("long_memory", length=length, samples=samples, seed=seed, held_out=0)
     curves = {}
     for cell in CELLS:
         spec = ModelSpec(cell=cell, units=DEFAULT_UNITS, unit_forget_bias=forget_bias)
         model = models.build(spec, ds, seed=seed)
-        curves[CELL_NAMES[cell]] = gradients.step_gradients(model, ds.x, ds.y).mean(axis=0)
+        curves.update(_curves_of(cell, model, ds.x, ds.y))
+    return curves
+
+
+def _curves_of(cell: str, model, x, y) -> dict:
+    """‖∂loss/∂x_t‖ of a model (mean over samples); for an LSTM also ‖∂loss/∂c_t‖, the
+    gradient along the cell state (seed 004's highway)."""
+    from lstm_core import gradients
+
+    curves = {CELL_NAMES[cell]: gradients.step_gradients(model, x, y).mean(axis=0)}
+    if cell == "lstm":
+        curves[CELL_NAMES[cell] + ALONG] = gradients.cell_gradients(model, x, y).mean(axis=0)
     return curves
 
 
@@ -202,15 +214,14 @@ def trained_gradient_curves(jobs: dict[str, Job], samples: int = 64) -> dict:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _trained_curves(key: tuple, _jobs: dict[str, Job], samples: int) -> dict:
-    from lstm_core import gradients, models, training
+    from lstm_core import models, training
 
     curves = {}
     for cell, job in _jobs.items():
         ds = job.experiment.load()
         model = models.build(job.experiment.spec, ds, seed=job.experiment.config.seed)
         training.set_weights(model, job.weights)
-        x, y = ds.held_out.x[:samples], ds.held_out.y[:samples]
-        curves[CELL_NAMES[cell]] = gradients.step_gradients(model, x, y).mean(axis=0)
+        curves.update(_curves_of(cell, model, ds.held_out.x[:samples], ds.held_out.y[:samples]))
     return curves
 
 

@@ -2,10 +2,12 @@
 
 One line per cell (SimpleRNN, LSTM, GRU, in the colours of the other cell charts): the
 mean over samples of ‖∂loss/∂x_t‖ from ``lstm_core.gradients.step_gradients``, against
-the time step t (1 = the first input). The y axis is logarithmic, because the gradient
-shrinks geometrically going back in time: a straight falling line is exponential decay.
-A gradient that underflowed to exactly 0 cannot sit on a log axis, so it is drawn at a
-floor a decade below the smallest non-zero value and its hover text says so.
+the time step t (1 = the first input); a curve named "<cell> · along c" (the LSTM's
+‖∂loss/∂c_t‖, ``gradients.cell_gradients``) is drawn dashed in its cell's colour. The y
+axis is logarithmic, because the gradient shrinks geometrically going back in time: a
+straight falling line is exponential decay. A gradient that underflowed to exactly 0
+cannot sit on a log axis, so it is drawn at a floor a decade below the smallest non-zero
+value and its hover text says so.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from app.charts.style import BASE_FONT_SIZE, QUALITATIVE, _as_float_array, _styl
 
 FONT_SIZE = BASE_FONT_SIZE + 1  # this chart is read from the back of the room: 16 px
 EMPTY_FLOOR = 1e-12  # the floor when no value at all is above 0
+ALONG = " · along c"  # "LSTM · along c": the gradient reaching c_t, not x_t
 
 
 def gradient_flow(
@@ -37,7 +40,8 @@ def gradient_flow(
     floor = _zero_floor(arrays.values())
     fig = go.Figure()
     for k, (name, values) in enumerate(arrays.items()):
-        color = CELL_COLORS.get(name, QUALITATIVE[k % len(QUALITATIVE)])
+        cell, along, _ = name.partition(ALONG)
+        color = CELL_COLORS.get(cell, QUALITATIVE[k % len(QUALITATIVE)])
         hover = [
             f"{name}, t = {t}<br>"
             + (f"size {v:.3g}" if v > 0 else f"size 0 (no 0 on a log axis: drawn at {floor:.0e})")
@@ -49,7 +53,7 @@ def gradient_flow(
                 y=np.where(values > 0, values, floor),
                 name=name,
                 mode="lines+markers" if len(values) <= 60 else "lines",
-                line={"color": color, "width": 3},
+                line={"color": color, "width": 3, "dash": "dash" if along else "solid"},
                 marker={"size": 6},
                 text=hover,
                 hovertemplate="%{text}<extra></extra>",
@@ -58,7 +62,11 @@ def gradient_flow(
     longest = max(len(values) for values in arrays.values())
     fig.update_xaxes(title_text="time step t", range=[0.5, longest + 0.5])
     fig.update_yaxes(
-        title_text="size of ∂loss/∂x_t (log scale)", type="log", exponentformat="power"
+        title_text="size of ∂loss/∂x_t, dashed ∂loss/∂c_t (log scale)"
+        if any(ALONG in name for name in arrays)
+        else "size of ∂loss/∂x_t (log scale)",
+        type="log",
+        exponentformat="power",
     )
     legend = {"orientation": "h", "y": -0.28, "x": 0, "yanchor": "top", "font": {"size": FONT_SIZE}}
     return _style(

@@ -148,9 +148,14 @@ def english_in_hover(at) -> list[str]:
     found = []
     for fig in figures(at):
         for trace in fig.get("data", []):
-            text = re.sub(r"%\{[^}]*\}|<[^>]+>", " ", trace.get("hovertemplate") or "")
-            if re.search(r"[A-Za-z]{3,}", NAMES.sub("", text)):
-                found.append(trace["hovertemplate"])
+            template = trace.get("hovertemplate") or ""
+            shown = [template]
+            if "%{text}" in template and isinstance(trace.get("text"), list):
+                shown += [v for v in trace["text"] if isinstance(v, str)]
+            for hover in shown:
+                text = re.sub(r"%\{[^}]*\}|<[^>]+>|\de[+-]?\d+", " ", hover)
+                if re.search(r"[A-Za-z]{3,}", NAMES.sub("", text)):
+                    found.append(hover)
     return found
 
 
@@ -235,6 +240,7 @@ def test_long_term_memory_in_korean():
     assert texts(at.title)[0] == "장기 기억"
     assert not english_left(at), english_left(at)
     assert not english_in_charts(at), english_in_charts(at)
+    assert not english_in_hover(at), english_in_hover(at)
     at.multiselect(key="w:long_memory:lengths").set_value([5])
     at.number_input(key="w:long_memory:seeds").set_value(1)
     at.number_input(key="w:long_memory:epochs").set_value(5)

@@ -78,9 +78,14 @@ def test_gradient_view_equals_the_core_and_the_forget_bias_switch_changes_the_ls
     lstm = models.build(ModelSpec(cell="lstm", units=16), ds, seed=0)
     expected = gradients.step_gradients(lstm, ds.x, ds.y).mean(axis=0)
     np.testing.assert_allclose(by_name["LSTM"], expected, rtol=1e-4)
+    along_c = gradients.cell_gradients(lstm, ds.x, ds.y).mean(axis=0)  # the cell state's path
+    np.testing.assert_allclose(by_name["LSTM · along c"], along_c, rtol=1e-4)
+    dashed = {t["name"] for t in grad["data"] if t.get("line", {}).get("dash") == "dash"}
+    assert dashed == {"LSTM · along c"}
     at.toggle(key=key("forget_bias")).set_value(False).run()
     assert not at.exception, at.exception
     [grad_off] = [f for f in figures(at) if f["layout"].get("yaxis", {}).get("type") == "log"]
     off = {t["name"]: array(t["y"]) for t in grad_off["data"] if t.get("name")}
     assert off["LSTM"][0] < by_name["LSTM"][0]  # a half-closed forget gate lets it fade
+    assert off["LSTM · along c"][0] < 0.01 * by_name["LSTM · along c"][0]  # 2e-3 here
     np.testing.assert_allclose(off["SimpleRNN"], by_name["SimpleRNN"])  # only the LSTM changes
