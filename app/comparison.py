@@ -1,11 +1,16 @@
-"""Compare cells: one task, equal settings, four models (SimpleRNN, LSTM, GRU, Dense) as jobs.
+"""Compare: one task, equal settings, several models trained at once as jobs.
 
-Train submits four jobs to the server's pool at once; a fragment draws their loss curves
-on one chart while they grow, and the table fills as each job finishes (its own model
-built from the job's weights, as on a task page).
+What varies is the cell (SimpleRNN, LSTM, GRU, Dense), the optimizer (Adam, RMSprop,
+SGD: seeds 000 and 002) or only the seed (seed 001 ran one script ten times and got
+8.96-9.25: the run-to-run spread). Train submits every job to the server's pool at once;
+a fragment draws their loss curves on one chart while they grow, and the table fills as
+each job finishes (its own model built from the job's weights, as on a task page). A
+comparison of seeds also shows the spread of the final loss and of the answer.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
@@ -15,76 +20,127 @@ from app.i18n import t
 from app.state import Run
 from lstm_core import datasets, predict
 from lstm_core.jobs import Experiment
-from lstm_core.lessons import LESSONS
+from lstm_core.lessons import LESSONS, OPTIMIZER_CLASSES
 from lstm_core.models import CELL_NAMES, ModelSpec
-from lstm_core.training import TrainConfig
+from lstm_core.training import OPTIMIZERS, TrainConfig
 
 PAGE = "compare"
 CELLS = ("simple_rnn", "lstm", "gru", "dense")
+WHAT = ("cells", "optimizers", "seeds")  # what a comparison varies
+MAX_SEEDS = 20
 REFRESH_SECONDS = 0.5
+TITLES = {"cells": "Loss of each cell", "optimizers": "Loss of each optimizer",
+          "seeds": "Loss of each seed"}  # fmt: skip
 
 
-def slot(task: str, cell: str) -> str:
-    """The run slot of one cell of the comparison (``state.run_key`` of it holds a Run)."""
-    return f"{PAGE}:{task}:{cell}"
+@dataclass(frozen=True)
+class Variant:
+    """One model of a comparison: its name on the chart, its spec and its training."""
+
+    label: str
+    spec: ModelSpec
+    config: TrainConfig
 
 
-def experiments(task: str, spec: ModelSpec, config: TrainConfig) -> dict[str, Experiment]:
-    """The lesson's model with each cell in turn; everything else equal."""
+def variants(what: str, spec: ModelSpec, config: TrainConfig, seeds: int) -> dict[str, Variant]:
+    """Key -> the lesson's model with one thing changed (the rest equal)."""
+    if what == "cells":
+        return {cell: Variant(CELL_NAMES[cell], spec.replace(cell=cell), config) for cell in CELLS}
+    if what == "optimizers":
+        return {name: Variant(OPTIMIZER_CLASSES[name], spec, replace(config, optimizer=name))
+                for name in OPTIMIZERS}  # fmt: skip
+    return {str(k): Variant(f"seed {config.seed + k}", spec, replace(config, seed=config.seed + k))
+            for k in range(seeds)}  # fmt: skip
+
+
+def slot(task: str, what: str, key: str) -> str:
+    """The run slot of one model of the comparison (``state.run_key`` of it holds a Run)."""
+    return f"{PAGE}:{task}:{key}" if what == "cells" else f"{PAGE}:{task}:{what}:{key}"
+
+
+def submit_all(task: str, chosen: dict[str, Variant], what: str) -> None:
+    """Queue every training (a model's ValueError is shown, the others still go)."""
     lesson = LESSONS[task]
-    return {
-        cell: Experiment.of(lesson.dataset, lesson.dataset_options, spec.replace(cell=cell), config)
-        for cell in CELLS
-    }
-
-
-def submit_all(task: str, spec: ModelSpec, config: TrainConfig) -> None:
-    """Queue the four trainings (each cell's ValueError is shown, the others still go)."""
-    lesson = LESSONS[task]
-    for cell, experiment in experiments(task, spec, config).items():
+    for key, variant in chosen.items():
         try:
-            training_panel.submit(slot(task, cell), task, lesson.dataset,
-                                  lesson.dataset_options, experiment.spec, config)  # fmt: skip
+            training_panel.submit(slot(task, what, key), task, lesson.dataset,
+                                  lesson.dataset_options, variant.spec, variant.config)  # fmt: skip
         except ValueError as exc:
-            st.error(f"{CELL_NAMES[cell]}: {exc}")
+            st.error(f"{variant.label}: {i18n.error(exc)}")
 
 
-def warm(task: str, spec: ModelSpec, config: TrainConfig) -> None:
-    """Compile the four loops in idle workers while the page is read."""
-    for experiment in experiments(task, spec, config).values():
-        pool.pool().warm(experiment)
+def warm(task: str, chosen: dict[str, Variant]) -> None:
+    """Compile the loops in idle workers while the page is read."""
+    lesson = LESSONS[task]
+    for variant in chosen.values():
+        pool.pool().warm(Experiment.of(lesson.dataset, lesson.dataset_options, variant.spec,
+                                       variant.config))  # fmt: skip
 
 
-def runs(task: str) -> dict[str, Run]:
-    found = {cell: state.get_run(st.session_state, slot(task, cell)) for cell in CELLS}
-    return {cell: run for cell, run in found.items() if run is not None}
+def runs(task: str, what: str, chosen: dict[str, Variant]) -> dict[str, Run]:
+    """Label -> the run of each model of the comparison that has one."""
+    found = {
+        v.label: state.get_run(st.session_state, slot(task, what, k)) for k, v in chosen.items()
+    }
+    return {label: run for label, run in found.items() if run is not None}
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
-def live(task: str) -> None:
+def live(task: str, what: str, chosen: dict[str, Variant]) -> None:
     """The growing curves and each job's state; the page reruns when all are done."""
     training_panel.keep_page_settings()
-    current = runs(task)
+    current = runs(task, what, chosen)
     if not any(run.in_progress for run in current.values()):
         st.rerun()
-    progress = {cell: pool.pool().progress(run.job) for cell, run in current.items()}
-    histories = {CELL_NAMES[c]: p.history.get("loss", []) for c, p in progress.items()}
+    progress = {label: pool.pool().progress(run.job) for label, run in current.items()}
+    histories = {label: p.history.get("loss", []) for label, p in progress.items()}
     total = max(p.total for p in progress.values())
-    st.plotly_chart(i18n.figure(charts.compare_curves(histories, total)), theme=None)
-    states = {CELL_NAMES[c]: training_panel.progress_text(p) for c, p in progress.items()}
+    figure = charts.compare_curves(histories, total, title=TITLES[what])
+    st.plotly_chart(i18n.figure(figure), theme=None)
+    states = {label: training_panel.progress_text(p) for label, p in progress.items()}
     table = {t("compare.column.model"): states.keys(), t("compare.column.state"): states.values()}
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
 
 
-def finished(task: str) -> None:
-    """The curves and the table of a finished comparison."""
-    current = runs(task)
+def finished(task: str, what: str, chosen: dict[str, Variant]) -> None:
+    """The curves and the table of a finished comparison (of seeds: and their spread)."""
+    current = runs(task, what, chosen)
     for run in current.values():
         training_panel.settle(run)
-    histories = {CELL_NAMES[c]: run.history.get("loss", []) for c, run in current.items()}
+    histories = {label: run.history.get("loss", []) for label, run in current.items()}
     total = max(run.config.epochs for run in current.values())
-    st.plotly_chart(cached.figure("compare_curves", histories, total), theme=None)
-    st.dataframe(result_table(task, current), hide_index=True, width="stretch")
+    st.plotly_chart(cached.figure("compare_curves", histories, total, title=TITLES[what]),
+                    theme=None)  # fmt: skip
+    table = result_table(task, current)
+    if what == "seeds":
+        spread(task, current)
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def spread(task: str, current: dict[str, Run]) -> None:
+    """The final loss of every seed, and its answer to the lesson's input, as points."""
+    lesson = LESSONS[task]
+    ds = cached.load_dataset(lesson.dataset, **lesson.dataset_options)
+    trained = {label: run for label, run in current.items() if run.model is not None}
+    if not trained:
+        return
+    losses = {label: run.history["loss"][-1] for label, run in trained.items()}
+    left, right = st.columns(2)
+    left.plotly_chart(cached.figure("run_spread", losses, "Final loss of each seed", "final loss"),
+                      theme=None)  # fmt: skip
+    answers = {label: predict.predict(run.model, ds, lesson.example_input).value
+               for label, run in trained.items()}  # fmt: skip
+    asked = repr(lesson.example_input)
+    if all(isinstance(v, float) for v in answers.values()):
+        right.plotly_chart(cached.figure("run_spread", answers, "Answer of each seed", "answer"),
+                           theme=None)  # fmt: skip
+        low, high = min(answers.values()), max(answers.values())
+        right.caption(t("compare.spread", input=asked, low=f"{low:.3f}", high=f"{high:.3f}",
+                        n=len(answers)))  # fmt: skip
+    else:
+        counts = pd.Series([str(v) for v in answers.values()]).value_counts()
+        said = ", ".join(f"{answer} × {n}" for answer, n in counts.items())
+        right.markdown(t("compare.spread.classes", input=asked, answers=said, n=len(answers)))
 
 
 def result_table(task: str, current: dict[str, Run]) -> pd.DataFrame:
@@ -96,8 +152,8 @@ def result_table(task: str, current: dict[str, Run]) -> pd.DataFrame:
     column = {name: t(f"compare.column.{name}") for name in
               ("model", "epochs", "loss", "accuracy", "parameters", "seconds")}  # fmt: skip
     asked = t("compare.column.answer", input=repr(lesson.example_input))
-    for cell, run in current.items():
-        row = {column["model"]: CELL_NAMES[cell], column["epochs"]: run.epochs_done}
+    for label, run in current.items():
+        row = {column["model"]: label, column["epochs"]: run.epochs_done}
         row[column["loss"]] = f"{run.history['loss'][-1]:.4g}" if run.epochs_done else "–"
         if "accuracy" in run.history and run.epochs_done:
             row[column["accuracy"]] = f"{run.history['accuracy'][-1]:.2f}"

@@ -125,6 +125,17 @@ def simple_rnn(x, W, U, b, activation: str = "tanh") -> RNNSteps:
 LSTM_GATES = ("input", "forget", "candidate", "output")  # Keras' order in the weights
 
 
+LSTM_LOOP = """\
+h, c = np.zeros(units), np.zeros(units)      # the state starts empty
+for x_t in inputs:                           # x_t: (features,)
+    z = x_t @ kernel + h @ recurrent_kernel + bias   # (4·units,): i | f | c̃ | o
+    i, f, c_tilde, o = np.split(z, 4)
+    i, f, o = sigmoid(i), sigmoid(f), sigmoid(o)     # gates: 0 closed … 1 open
+    c_tilde = np.tanh(c_tilde)               # the candidate memory
+    c = f * c + i * c_tilde                  # forget some, write some
+    h = o * np.tanh(c)                       # show some"""
+
+
 @dataclass(frozen=True)
 class LSTMSteps:
     """What the LSTM loop computed, one row per step: h, c and the four gates."""
@@ -132,6 +143,18 @@ class LSTMSteps:
     h: np.ndarray  # (timesteps, units)
     c: np.ndarray  # (timesteps, units)
     gates: dict[str, np.ndarray]  # LSTM_GATES -> (timesteps, units)
+    x: np.ndarray | None = None  # (timesteps, features): the input read
+
+    def step_values(self, t: int, unit: int) -> dict[str, float | list[float]]:
+        """One unit at step t, keyed like ``trace.step_values`` (for the cell diagram)."""
+        values: dict[str, float | list[float]] = {
+            "x_t": [] if self.x is None else [float(v) for v in self.x[t]],
+            "h_prev": float(self.h[t - 1, unit]) if t > 0 else 0.0,
+            "c_prev": float(self.c[t - 1, unit]) if t > 0 else 0.0,
+        }
+        values.update({gate: float(self.gates[gate][t, unit]) for gate in LSTM_GATES})
+        values.update(c_t=float(self.c[t, unit]), h_t=float(self.h[t, unit]))
+        return values
 
 
 def lstm(x, kernel, recurrent_kernel, bias) -> LSTMSteps:
@@ -178,7 +201,36 @@ def lstm(x, kernel, recurrent_kernel, bias) -> LSTMSteps:
     stacked = {name: np.stack(values) for name, values in rows.items()}  # (timesteps, units)
     for array in stacked.values():
         array.setflags(write=False)
-    return LSTMSteps(stacked["h"], stacked["c"], {g: stacked[g] for g in LSTM_GATES})
+    return LSTMSteps(stacked["h"], stacked["c"], {g: stacked[g] for g in LSTM_GATES}, x)
+
+
+def lstm_example(
+    timesteps: int, input_features: int, units: int, seed: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(x, kernel, recurrent_kernel, bias) for the LSTM loop: x in [0, 1) as the seed draws
+    its inputs, weights from N(0, 1) so that the gates take values all over (0, 1)."""
+    x, _, _, _ = seed_example(timesteps, input_features, units, seed)
+    rng = np.random.default_rng(seed)
+    kernel = rng.normal(0.0, 1.0, (input_features, 4 * units))
+    recurrent = rng.normal(0.0, 1.0, (units, 4 * units))
+    bias = rng.normal(0.0, 1.0, (4 * units,))
+    return x, kernel, recurrent, bias
+
+
+def keras_lstm(x, kernel, recurrent_kernel, bias) -> np.ndarray:
+    """The same weights in ``keras.layers.LSTM(units, return_sequences=True)``: h (T, units)."""
+    import keras
+
+    from lstm_core import memory
+
+    units = int(np.shape(recurrent_kernel)[0])
+    layer = keras.layers.LSTM(units, return_sequences=True)
+    batch = np.asarray(x, dtype="float32")[None]  # (1, timesteps, features)
+    layer.build(batch.shape)
+    layer.set_weights([np.asarray(kernel), np.asarray(recurrent_kernel), np.asarray(bias)])
+    outputs = keras.ops.convert_to_numpy(layer(batch))[0]  # (timesteps, units)
+    memory.after_build()
+    return outputs
 
 
 def _whole(value: object, name: str) -> int:

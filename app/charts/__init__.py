@@ -74,7 +74,7 @@ from app.charts.style import (
     activation_limit,
 )
 from app.charts.text import reading_so_far
-from app.charts.training import compare_curves, training_curves
+from app.charts.training import compare_curves, run_spread, training_curves
 
 __all__ = [
     # builders
@@ -85,6 +85,7 @@ __all__ = [
     "one_hot_matrix",
     "training_curves",
     "compare_curves",
+    "run_spread",
     "predictions_vs_targets",
     "probability_bars",
     "state_heatmap",

@@ -177,3 +177,32 @@ def _end_heights(histories: dict[str, list[float]], log: bool) -> dict[str, floa
             last = float(losses[-1])
             ends[name] = math.log10(last) if log else last
     return ends
+
+
+def run_spread(values: dict[str, float], title: str, y_title: str) -> go.Figure:
+    """One point per run (its label on hover) over a box of their spread: how much the
+    same experiment varies from seed to seed."""
+    if not values:
+        raise ValueError("Give at least one run's value.")
+    labels, numbers = list(values), [float(v) for v in values.values()]
+    fig = go.Figure(
+        go.Box(
+            y=numbers,
+            name=y_title,
+            boxpoints="all",
+            jitter=0.4,
+            pointpos=0,
+            marker={"size": 11, "color": QUALITATIVE[1]},
+            line={"color": "#444444"},
+            fillcolor="rgba(0,0,0,0)",
+            text=labels,
+            hovertemplate="%{text}: %{y:.4g}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title_text=y_title)
+    fig.update_xaxes(showticklabels=False)
+    low, high = min(numbers), max(numbers)
+    subtitle = {"text": f"{len(numbers)} runs: {low:.4g} … {high:.4g}",
+                "font": {"size": BASE_FONT_SIZE}}  # fmt: skip
+    fig = _style(fig, title, 400, showlegend=False)
+    return fig.update_layout(title_subtitle=subtitle, margin_t=96)

@@ -12,6 +12,7 @@ import streamlit as st
 
 from app import (
     cached,
+    carry_over,
     cell_view,
     charts,
     i18n,
@@ -232,3 +233,4 @@ def heatmaps(panels: list, title_end: str, units: list[int], step: int, unit: in
 st.fragment(moving_parts, run_every=cell_view.PLAY_SECONDS if cell_view.playing() else None)(
     cell_view.playing()
 )
+carry_over.show(run.model, ds, trained[0].name, x, steps)

@@ -1,10 +1,12 @@
-"""RNN from scratch (seed 002): the numpy SimpleRNN loop step by step, and Keras beside it."""
+"""RNN from scratch (seeds 002, 004): the numpy SimpleRNN loop step by step, and Keras beside
+it; then the LSTM loop of seed 004 on the same sizes, one unit's gates in the cell diagram."""
 
 from dataclasses import replace
 
+import numpy as np
 import streamlit as st
 
-from app import cell_view, i18n, projector, settings, state, url_state
+from app import cell_view, charts, i18n, projector, settings, state, url_state
 from app.charts import scratch as scratch_charts
 from app.i18n import t
 from lstm_core import schema, scratch
@@ -23,6 +25,17 @@ def w(name: str) -> str:
 def explore(timesteps: int, input_features: int, units: int, seed: int, activation: str):
     """``scratch.explore`` shared by everyone: same settings, same numbers."""
     return scratch.explore(scratch.Example(timesteps, input_features, units, seed, activation))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def explore_lstm(
+    timesteps: int, input_features: int, units: int, seed: int
+) -> tuple[scratch.LSTMSteps, float]:
+    """The LSTM loop on a random example of these sizes, and its largest |numpy − Keras|."""
+    x, kernel, recurrent, bias = scratch.lstm_example(timesteps, input_features, units, seed)
+    steps = scratch.lstm(x, kernel, recurrent, bias)
+    difference = float(np.max(np.abs(steps.h - scratch.keras_lstm(x, kernel, recurrent, bias))))
+    return steps, difference
 
 
 projector.title(t("page.scratch"))
@@ -93,3 +106,18 @@ st.plotly_chart(
     key=state.chart(PAGE, "unit"),
     theme=None,
 )
+
+# ---------------------------------------------------------------- the LSTM loop (seed 004)
+
+st.subheader(t("scratch.lstm"))
+st.markdown(t("scratch.lstm.intro"))
+st.code(scratch.LSTM_LOOP, language="python")
+lstm, lstm_gap = explore_lstm(values["timesteps"], values["input_features"], units, values["seed"])
+diagram, words = st.columns([3, 2])
+unit_values = lstm.step_values(step, unit)
+title = t("scratch.lstm.diagram", step=step + 1, unit=unit)
+with diagram:
+    cell_view.show_svg(i18n.svg(charts.cell_diagram_svg(unit_values, cell="lstm", title=title)))
+words.markdown(cell_view.step_equation("lstm", unit_values, "tanh"))
+words.metric(t("scratch.lstm.difference"), f"{lstm_gap:.1e}")
+words.caption(t("scratch.lstm.keras"))

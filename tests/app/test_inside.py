@@ -111,11 +111,13 @@ def test_gru_with_two_layers_shows_its_gates_per_layer():
 
 
 def heatmaps(at, units: int = 8, steps: int = 6) -> dict[str, np.ndarray]:
-    """name -> (timesteps, units) of every state/gate heatmap on the page."""
+    """name -> (timesteps, units) of every state/gate heatmap of the chosen input ("h · …";
+    the carry-over heatmaps further down are titled otherwise)."""
     found = {}
     for fig in figures(at):
-        name = fig["layout"]["title"]["text"].split(" ·")[0]
-        if fig["data"][0]["type"] == "heatmap":
+        title = fig["layout"]["title"]["text"]
+        name = title.split(" ·")[0]
+        if fig["data"][0]["type"] == "heatmap" and " ·" in title:
             found[name] = array(fig["data"][0]["z"]).reshape(units, steps).T
     return found
 
@@ -320,3 +322,37 @@ def test_a_click_on_a_heatmap_row_picks_the_unit_shown_there(monkeypatch):
     monkeypatch.setattr(st, "session_state", session)
     cell_view.select_cell("t", "unit", "chart", [3, 17, 40, 63])
     assert (session["t"], session["unit"]) == (4, 40)  # row 2 shows unit 40
+
+
+def test_carrying_the_state_over_equals_keras_initial_state():
+    """B read from A's final (h, c): the heatmap shows what a Keras LSTM with the same
+    weights gives for ``initial_state=[h_A, c_A]``; from zeros, what it gives unprimed."""
+    import keras
+
+    at = inside_after_training()
+    at.selectbox(key="w:inside:carry_from").set_value(2).run()
+    assert not at.exception, at.exception
+    run = at.session_state[f"run:{SEQ}"]
+    from lstm_core import datasets, predict
+
+    ds = datasets.load(SEQ)
+    x_a, _ = predict.sample_input(ds, 2)
+    x_b, _ = predict.sample_input(ds, at.session_state[f"w:inside:sample:{SEQ}"])
+    layer = next(lay for lay in run.model.layers if isinstance(lay, keras.layers.LSTM))
+    twin = keras.layers.LSTM(layer.units, return_sequences=True, return_state=True)
+    twin.build(x_a.shape)
+    twin.set_weights(layer.get_weights())
+    _, h_a, c_a = twin(x_a)
+    from_a = np.asarray(twin(x_b, initial_state=[h_a, c_a])[0])[0]  # (T, units)
+    from_zeros = np.asarray(twin(x_b)[0])[0]
+    units = cell_view.most_active(np.abs(from_zeros).mean(axis=0))
+    carried = figure_titled(at, "h of B, carried over from A")
+    zeros = figure_titled(at, "h of B, from zeros")
+    np.testing.assert_allclose(array(carried["data"][0]["z"]), from_a[:, units].T, atol=1e-5)
+    np.testing.assert_allclose(array(zeros["data"][0]["z"]), from_zeros[:, units].T, atol=1e-5)
+    difference = figure_titled(at, "The difference")
+    np.testing.assert_allclose(
+        array(difference["data"][0]["z"]), (from_a - from_zeros)[:, units].T, atol=1e-5
+    )
+    assert np.abs(from_a - from_zeros)[0].max() > 1e-3, "A's state does change B"
+    assert any("At the first step of B" in m for m in texts(at.markdown))

@@ -6,7 +6,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from lstm_core import scratch
-from tests.app.conftest import TIMEOUT, array, figure_titled, texts
+from tests.app.conftest import TIMEOUT, array, figure_titled, open_page, texts
 
 PAGE = "scratch"
 SCRIPT = str(Path(__file__).resolve().parents[2] / "app" / "views" / "scratch.py")
@@ -29,7 +29,7 @@ def test_default_run_shows_the_seed_loop_the_step_and_keras():
     assert at.title[0].value == "RNN from scratch"
     assert scratch.SEED_LOOP in [c.value for c in at.code]
     assert equation(at).startswith("W[0]·x₁ = ")
-    [metric] = at.metric
+    [metric] = [m for m in at.metric if "over all outputs" in m.label]
     assert float(metric.value) < 1e-5
     fig = figure_titled(at, "Same weights, numpy vs Keras")
     expected = scratch.explore(scratch.Example())
@@ -78,3 +78,18 @@ def test_a_float32_overflow_is_explained_not_shown_as_a_traceback():
     assert not at.exception, at.exception
     assert any("float32" in w for w in texts(at.warning))
     assert "overflowed" in figure_titled(at, "Same weights")["layout"]["title"]["text"]
+
+
+def test_the_lstm_loop_follows_the_chosen_step_and_unit_and_equals_keras():
+    at = open_page("scratch")
+    at.select_slider(key="w:scratch:t").set_value(4).run()
+    at.number_input(key="w:scratch:unit").set_value(3).run()
+    assert not at.exception, at.exception
+    x, kernel, recurrent, bias = scratch.lstm_example(8, 4, 6, seed=0)
+    v = scratch.lstm(x, kernel, recurrent, bias).step_values(4, 3)
+    [equation] = [m for m in texts(at.markdown) if m.startswith("cₜ = f·cₜ₋₁")]
+    assert f"**{v['c_t']:.3f}**" in equation and f"**{v['h_t']:.3f}**" in equation
+    [gap] = [m for m in at.metric if "Keras LSTM" in m.label]
+    assert float(gap.value) < 1e-5
+    svg = [img for img in at.get("image")]
+    assert svg, "the cell diagram of the LSTM loop"

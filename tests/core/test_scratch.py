@@ -228,3 +228,17 @@ def test_lstm_loop_by_hand_for_one_unit():
 def test_lstm_loop_explains_bad_shapes(x, kernel, recurrent, bias, named):
     with pytest.raises(ValueError, match=named):
         scratch.lstm(x, kernel, recurrent, bias)
+
+
+def test_the_pages_lstm_example_matches_keras_and_names_one_units_step():
+    x, kernel, recurrent, bias = scratch.lstm_example(7, 3, 5, seed=11)
+    assert x.shape == (7, 3) and kernel.shape == (3, 20) and recurrent.shape == (5, 20)
+    steps = scratch.lstm(x, kernel, recurrent, bias)
+    np.testing.assert_allclose(steps.h, scratch.keras_lstm(x, kernel, recurrent, bias), atol=1e-5)
+    gates = np.stack([steps.gates[g] for g in ("input", "forget", "output")])
+    assert gates.min() < 0.2 and gates.max() > 0.8, "the example's gates open and close"
+    v = steps.step_values(3, 2)
+    assert v["c_t"] == pytest.approx(v["forget"] * v["c_prev"] + v["input"] * v["candidate"])
+    assert v["h_t"] == pytest.approx(v["output"] * np.tanh(v["c_t"]))
+    assert v["c_prev"] == steps.c[2, 2] and v["x_t"] == list(x[3])
+    assert steps.step_values(0, 2)["h_prev"] == 0.0
