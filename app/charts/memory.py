@@ -1,6 +1,6 @@
 """The long-memory sweep: held-out accuracy against the distance to remember.
 
-One colour per cell (the order of the Compare cells page: SimpleRNN, LSTM, GRU). Every
+One colour per cell (the order of the Compare page: SimpleRNN, LSTM, GRU). Every
 seed is a point, so the spread is in plain sight; the line joins the means. A dashed line
 marks chance (guessing one of four symbols), the level a cell that forgot falls to.
 """

@@ -214,7 +214,7 @@ def test_compare_cells_in_korean():
 
     task = "sequence_classification"
     at = open_link("compare", lang="ko")
-    assert texts(at.title)[0] == "셀 비교"
+    assert texts(at.title)[0] == "비교하기"
     assert not english_left(at), english_left(at)
     at.get_by_key(f"w:compare:{task}:epochs").set_value(5)
     at.get_by_key(f"w:compare:{task}:units").set_value(4)

@@ -18,7 +18,7 @@ PAGES = {
     "inside": "Inside the cell",
     "shapes": "Shapes",
     "scratch": "RNN from scratch",
-    "compare": "Compare cells",
+    "compare": "Compare",
     "long_memory": "Long-term memory",
     "sentiment": "Sentiment",
 }
