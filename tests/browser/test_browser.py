@@ -72,8 +72,15 @@ def test_train_live_stop_ask_and_look_inside(page, server_url):
     slider.press("ArrowRight")
     slider.press("ArrowRight")
     wait_idle(page)
-    after = page.locator('[data-testid="stImage"] img').first.get_attribute("src")
-    assert before != after  # the diagram shows the numbers of another step
+    # the diagram shows the numbers of another step (its fragment may redraw a moment later)
+    page.wait_for_function(
+        """(before) => {
+            const img = document.querySelector('[data-testid="stImage"] img');
+            return !!img && img.getAttribute('src') !== before;
+        }""",
+        arg=before,
+        timeout=30_000,
+    )
     assert_no_exception(page)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.app_page import (
     OUT_OF_DATE,
@@ -71,7 +72,11 @@ def navigated_run(browser, server_url):
     seen["chart_title"] = training_title(page)
     warnings = page.get_by_test_id("stAlert").filter(has_text="Out of date")
     seen["warning"] = warnings.inner_text() if warnings.count() else ""
-    seen["predictions"] = page.get_by_text("Predictions on the training data").is_visible()
+    try:  # drawn below the status a moment after it on a loaded machine
+        page.get_by_text("Predictions on the training data").wait_for(timeout=30_000)
+        seen["predictions"] = True
+    except PlaywrightTimeout:
+        seen["predictions"] = False
     seen["exceptions"] = page.get_by_test_id("stException").all_inner_texts()
     page.screenshot(path="/tmp/lstm_explorer_navigated_run.png", full_page=True)
     yield seen
