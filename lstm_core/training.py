@@ -3,8 +3,9 @@
 ``model.fit`` spends ~50 ms of Python bookkeeping per epoch; on the tutorials' tiny data
 that is nearly all of the time. Here many epochs run inside one XLA-compiled
 ``tf.while_loop``, with the weights travelling as arguments (Keras 3's
-``stateless_call``; Adam is written out below with Keras' exact update, because the
-TensorFlow backend refuses ``optimizer.stateless_apply``). The compiled loop is cached per
+``stateless_call``; the optimizers are written out in ``lstm_core.optimizers`` with Keras'
+exact updates, because the TensorFlow backend refuses ``optimizer.stateless_apply``).
+The compiled loop is cached per
 architecture, so a fresh model of the same spec reuses it: a second Train click with the
 same settings compiles nothing. What a student moves most often costs no compile either:
 dropout rates reach the graph as arguments (only "dropout or none" is part of the
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from lstm_core import schema
+from lstm_core import optimizers, schema
 from lstm_core.datasets import Dataset
 from lstm_core.dropout_rates import RATE_ATTRIBUTES
 from lstm_core.dropout_rates import rate_slots as _rate_slots
@@ -50,7 +51,7 @@ EXPLODE_FACTOR = 1e6  # a loss this many times its first epoch's is a diverged r
 MAX_SNAPSHOTS = 50  # weight copies kept per run, for replaying the gates across training
 SNAPSHOT_BYTES = 16 * 2**20  # and at most this much memory for them
 PAD_BATCH_SAMPLES = 32  # data this small trains every batch size in one compiled loop
-OPTIMIZERS = ("adam", "rmsprop", "sgd")  # each as keras.optimizers.<Name>(learning_rate=lr)
+OPTIMIZERS = tuple(optimizers.UPDATES)  # each as keras.optimizers.<Name>(learning_rate=lr)
 
 
 @dataclass(frozen=True)
@@ -349,7 +350,7 @@ class _Loop:
         if self.validate:
             self.metric_names += [f"val_{name}" for name in self.metric_names]
         self.watch_validation = config.monitor == "val_loss"
-        self.update = {"adam": adam, "rmsprop": rmsprop, "sgd": sgd}[config.optimizer]
+        self.update = optimizers.UPDATES[config.optimizer]
         self.n = int(dataset.x.shape[0])
         self.rows = batch_rows(self.n, config.batch_size)  # static rows of one batch
         self.slots = _rate_slots(template)
@@ -549,61 +550,3 @@ def _per_sample(values):
 
     rank = len(values.shape)
     return values if rank == 1 else tf.reduce_mean(values, axis=list(range(1, rank)))
-
-
-def adam(opt: dict, grads: list, weights: list, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
-    """One step of ``keras.optimizers.Adam`` (defaults, no amsgrad), as pure tensors."""
-    import tensorflow as tf
-
-    step = opt["iteration"] + 1.0
-    alpha = opt["learning_rate"] * tf.sqrt(1 - beta_2**step) / (1 - beta_1**step)
-    new_w, new_m, new_v = [], [], []
-    for w, g, m, v in zip(weights, grads, opt["momentum"], opt["velocity"], strict=True):
-        if isinstance(g, tf.IndexedSlices):  # an Embedding's: one row per word read (Keras' way)
-            m = m + (_scatter_rows(g.values, g, m) - m) * (1 - beta_1)
-            v = v + (_scatter_rows(tf.square(g.values), g, v) - v) * (1 - beta_2)
-        else:
-            m = m + (g - m) * (1 - beta_1)
-            v = v + (tf.square(g) - v) * (1 - beta_2)
-        new_w.append(w - m * alpha / (tf.sqrt(v) + epsilon))
-        new_m.append(m)
-        new_v.append(v)
-    new_opt = {"iteration": step, "learning_rate": opt["learning_rate"]}
-    return new_w, {**new_opt, "momentum": new_m, "velocity": new_v}
-
-
-def rmsprop(opt: dict, grads: list, weights: list, rho=0.9, epsilon=1e-7):
-    """One step of ``keras.optimizers.RMSprop`` (defaults: no momentum, not centered)."""
-    import tensorflow as tf
-
-    new_w, new_v = [], []
-    for w, g, v in zip(weights, grads, opt["velocity"], strict=True):
-        if isinstance(g, tf.IndexedSlices):  # squared per occurrence, as Keras does
-            v = rho * v + (1 - rho) * _scatter_rows(tf.square(g.values), g, v)
-            g = tf.convert_to_tensor(g)
-        else:
-            v = rho * v + (1 - rho) * tf.square(g)
-        new_w.append(w - opt["learning_rate"] * g / tf.sqrt(v + epsilon))
-        new_v.append(v)
-    return new_w, {**opt, "iteration": opt["iteration"] + 1.0, "velocity": new_v}
-
-
-def sgd(opt: dict, grads: list, weights: list):
-    """One step of ``keras.optimizers.SGD`` (defaults: no momentum): w - lr·g."""
-    import tensorflow as tf
-
-    lr = opt["learning_rate"]
-    new_w = [w - lr * tf.convert_to_tensor(g) for w, g in zip(weights, grads, strict=True)]
-    return new_w, {**opt, "iteration": opt["iteration"] + 1.0}
-
-
-def _scatter_rows(values, slices, like):
-    """Per-occurrence rows of an ``IndexedSlices`` summed into a dense tensor like ``like``.
-
-    Keras' Adam squares an Embedding's gradient before densifying it, so a word read k
-    times in a batch adds the sum of its k squared gradients to the velocity, not the
-    square of their sum; the trainer follows that to stay equal to ``model.fit``.
-    """
-    import tensorflow as tf
-
-    return tf.math.unsorted_segment_sum(values, slices.indices, tf.shape(like)[0])
