@@ -1,9 +1,11 @@
-"""The "upload a CSV" part of a page's own data: the uploader, the column, what was read.
+"""The "upload a CSV" part of a page's own data: the uploader, the columns, what was read.
 
 Reading the file is ``lstm_core.csv_data``'s job; this block draws the widgets and hands
-back the chosen column as the text of a typed series, so an upload takes the same path
-(windowing, scaling, the data table) as numbers typed in a box. A bad file shows its
-sentence here and gives no series; the page's trained model and its history stay.
+back the column to predict as the text of a typed series, so an upload takes the same
+path (windowing, scaling, the data table) as numbers typed in a box, plus any other
+numeric columns chosen as more input features (seed 003's "Feature = 5": five columns).
+A bad file shows its sentence here and gives no series; the page's trained model and its
+history stay.
 Until a file is uploaded, the shipped example (``assets/data/monthly_values.csv``) is used,
 so a class can try the upload offline and the data is never missing.
 
@@ -23,9 +25,18 @@ import streamlit as st
 
 from app import i18n, state
 from app.i18n import t
-from lstm_core import csv_data
+from lstm_core import csv_data, series
 
 EXAMPLE = Path(__file__).resolve().parent.parent / csv_data.EXAMPLE
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the student chose from a file: the column to predict and more input features."""
+
+    series: str  # the column to predict, as "1, 2, 3" text
+    name: str  # its column name
+    extra: tuple[tuple[str, str], ...] = ()  # (column name, "1, 2, 3") of each other feature
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,13 @@ def _file_changed(page: str) -> None:
 
 def series_from_csv(page: str) -> str:
     """Draw the block; the chosen column as "1, 2, 3" text, or "" while there is none."""
+    choice = choice_from_csv(page, features=False)
+    return choice.series if choice is not None else ""
+
+
+def choice_from_csv(page: str, features: bool = True) -> Choice | None:
+    """Draw the block; the chosen columns (with ``features``: the column to predict and
+    any more input features), or None while there is no good file."""
     file = st.file_uploader(
         t("csv.file"),
         type=["csv"],
@@ -88,8 +106,8 @@ def series_from_csv(page: str) -> str:
     example_button(page)
     if upload.table is None:
         st.error(i18n.error(upload.error))
-        return ""
-    return _column_series(page, upload)
+        return None
+    return _columns(page, upload, features)
 
 
 @functools.cache
@@ -98,20 +116,36 @@ def example() -> Upload:
     return read_upload(EXAMPLE.name, EXAMPLE.read_bytes())
 
 
-def _column_series(page: str, upload: Upload) -> str:
+def _columns(page: str, upload: Upload, features: bool) -> Choice:
     table = upload.table
-    key = state.widget(page, "csv_column")
+    key, extra_key = state.widget(page, "csv_column"), state.widget(page, "csv_features")
     columns = list(table.numbers)
     if st.session_state.get(key) not in columns:  # a new file: its first numeric column
         st.session_state[key] = columns[0]
-    column = st.selectbox(t("csv.column"), columns, key=key, help=t("csv.column.help"))
+    label = t("series.predict_column") if features and len(columns) > 1 else t("csv.column")
+    column = st.selectbox(label, columns, key=key, help=t("csv.column.help"))
     values = table.numbers[column]
-    st.caption(t("csv.read", n=values.size, column=column, name=upload.name))
+    extra: tuple[tuple[str, str], ...] = ()
+    others = [name for name in columns if name != column]
+    if features and others:
+        chosen = [name for name in st.session_state.get(extra_key, []) if name in others]
+        st.session_state[extra_key] = chosen  # a new file or column: what still exists
+        st.multiselect(t("series.extra_features"), others, key=extra_key,
+                       help=t("series.extra_features.help"),
+                       max_selections=series.MAX_FEATURES - 1)  # fmt: skip
+        chosen = st.session_state[extra_key]
+        extra = tuple((name, csv_data.series_text(table.numbers[name])) for name in chosen)
+    if extra:
+        names = ", ".join([column, *(name for name, _ in extra)])
+        st.caption(t("series.read_features", n=values.size, names=names, name=upload.name,
+                     f=len(extra) + 1))  # fmt: skip
+    else:
+        st.caption(t("csv.read", n=values.size, column=column, name=upload.name))
     if table.skipped:
         reasons = list(table.skipped.values())
         shown = "; ".join(reasons[:3]) + ("; …" if len(reasons) > 3 else "")
         st.caption(t("csv.skipped", reasons=shown))
-    return csv_data.series_text(values)
+    return Choice(csv_data.series_text(values), column, extra)
 
 
 def example_button(page: str) -> None:

@@ -161,15 +161,16 @@ def imported(page: str, cells: tuple[str, ...]) -> None:
     except ValueError as exc:
         st.session_state[outcome_key(page)] = ("error", i18n.error(exc), None)
         return
-    run = adopt(page, loaded, file.name)
-    st.session_state[outcome_key(page)] = ("success", t("export.imported", name=file.name), run)
+    message = t("export.imported", name=file.name)
+    run = adopt(page, loaded, message)
+    st.session_state[outcome_key(page)] = ("success", message, run)
 
 
-def adopt(page: str, loaded: export.WeightsFile, file_name: str) -> Run:
-    """Make the imported model the page's run and set the page's settings to the file's."""
+def adopt(page: str, loaded: export.WeightsFile, message: str) -> Run:
+    """Make a read model (an imported file, a saved run) the page's run and set the page's
+    settings to its own; ``message`` is its status line."""
     experiment = Experiment.of(loaded.dataset, loaded.dataset_options, loaded.spec,
                                loaded.config)  # fmt: skip
-    message = t("export.imported", name=file_name)
     job = Job(id=-1, experiment=experiment, status="done", history=loaded.history,
               stop_reason=IMPORTED, message=message, finished=time.monotonic())  # fmt: skip
     lesson = "next_number_wide" if loaded.dataset_options.get("variant") == "wide" else page
@@ -199,9 +200,7 @@ def fitting_input(page: str, run: Run) -> str:
     try:
         predict.typed_input(ds, text)
     except ValueError:
-        if ds.task == "next_char":
-            return ds.options["text"][:-1]
-        return ", ".join(f"{v:g}" for v in ds.raw_x[0])
+        return predict.sample_text(ds, 0)  # numbers (one or several per step) or characters
     return text
 
 
@@ -215,7 +214,9 @@ def data_widgets(page: str, options: dict) -> dict:
     values = {"scaling": options.get("scaling") or "none"}
     if "series" in options:
         values.update(variant="own", source="type", series=options["series"],
-                      window=options.get("window_size", 3))  # fmt: skip
+                      window=options.get("window_size", 3),
+                      scaler_fit=options.get("scaler_fit", "train"),
+                      every_step=bool(options.get("every_step")))  # fmt: skip
     else:
         values["variant"] = options.get("variant", "small")
     return values

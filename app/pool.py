@@ -9,6 +9,9 @@ TensorFlow.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
@@ -33,3 +36,29 @@ def owner() -> str:
     """This browser session's id: the owner of the jobs it submits."""
     ctx = get_script_run_ctx()
     return ctx.session_id if ctx is not None else "script"
+
+
+# Each session watching a live job redraws its panel on a timer: past this many redraws a
+# second in all, the timers stretch (measured with bench/classroom.py: 60 panels at 0.3 s
+# kept two cores busy redrawing, and a click waited ~2 minutes for its own rerun).
+REDRAWS_PER_SECOND = 10.0
+
+
+def refresh_seconds(fastest: float) -> float:
+    """A live panel's timer: ``fastest`` while few sessions watch a job, longer with many."""
+    return max(fastest, pool().live_owners() / REDRAWS_PER_SECOND)
+
+
+def live_fragment(fastest: float) -> Callable[[Callable], Callable]:
+    """``st.fragment(run_every=fastest)`` for a panel that watches live jobs, its timer
+    stretched by ``refresh_seconds`` when many sessions watch at once (set each time the
+    page draws it)."""
+
+    def wrap(body: Callable) -> Callable:
+        @functools.wraps(body)
+        def draw(*args, **kwargs):
+            return st.fragment(body, run_every=refresh_seconds(fastest))(*args, **kwargs)
+
+        return draw
+
+    return wrap

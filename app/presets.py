@@ -10,8 +10,13 @@ Settings are widget names of the page (model, training and data settings alike).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from lstm_core.jobs import Experiment
+from lstm_core.lessons import LESSONS
+from lstm_core.models import ModelSpec
+from lstm_core.training import TrainConfig
 
 
 @dataclass(frozen=True)
@@ -63,3 +68,19 @@ PRESETS: dict[str, tuple[Preset, ...]] = {
 
 def of(page: str) -> dict[str, Preset]:
     return {preset.key: preset for preset in PRESETS.get(page, ())}
+
+
+def experiment(page: str, preset: Preset) -> Experiment:
+    """What pressing Train right after choosing ``preset`` trains (to compile it ahead):
+    its lesson with the preset's model and training settings, on the lesson's data (a
+    preset's data settings only name that data: the variant of its lesson, no scaling)."""
+    lesson = LESSONS[preset.lesson or page]
+    fields = lambda cls: {k: v for k, v in preset.settings.items()  # noqa: E731
+                          if k in cls.__dataclass_fields__}  # fmt: skip
+    options = dict(lesson.dataset_options)
+    if preset.settings.get("scaling", "none") != "none":
+        options["scaling"] = preset.settings["scaling"]
+    spec = lesson.spec.replace(**fields(ModelSpec))
+    return Experiment.of(
+        lesson.dataset, options, spec, replace(lesson.config, **fields(TrainConfig))
+    )

@@ -2,17 +2,18 @@
 
 Only the record of a run is kept (its settings, outcome and curves), not its model: the
 page keeps one model, the latest. At most ``MAX_RUNS`` per page; the oldest is dropped
-with a note.
+with a note. Each run is also kept in the run store (``app.saved_runs``), so the history
+comes back after a reload.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
 import streamlit as st
 
-from app import cached, settings, state
+from app import cached, saved_runs, settings, state
 from app.i18n import t
 from app.state import Run
 
@@ -27,6 +28,7 @@ class RunRecord:
     ended: str  # completed | early_stopping | stopped | nan | …
     seconds: float
     history: dict[str, list[float]]
+    saved: int | None = None  # its id in the run store, once kept there
 
     @property
     def label(self) -> str:
@@ -49,14 +51,27 @@ def record(page: str, run: Run, outcome: str) -> None:
     kept = runs(page)
     number = (kept[-1].number if kept else 0) + 1
     history = {name: list(values) for name, values in run.history.items()}
-    kept.append(RunRecord(number, settings.describe_run(run), outcome, run.stop_reason,
-                          run.seconds, history))  # fmt: skip
+    new = RunRecord(number, settings.describe_run(run), outcome, run.stop_reason, run.seconds,
+                    history)  # fmt: skip
+    fields = {k: v for k, v in asdict(new).items() if k not in ("history", "saved")}
+    kept.append(replace(new, saved=saved_runs.save(page, run, fields)))
     if len(kept) > MAX_RUNS:
         dropped = kept.pop(0)
         st.session_state[f"runs:dropped:{page}"] = dropped.number
     key = state.widget(page, "runs_shown")  # the newest run joins the last two compared
     shown = [n for n in st.session_state.get(key, []) if any(r.number == n for r in kept)]
     st.session_state[key] = shown[-2:] + [number]
+
+
+def from_saved(saved) -> RunRecord | None:
+    """The history row of a run kept in the store (None: not one this app wrote)."""
+    record = saved.settings.get("record")
+    try:
+        fields = {name: record[name] for name in ("number", "settings", "outcome", "ended")}
+        return RunRecord(**fields, seconds=float(record["seconds"]), history=saved.history,
+                         saved=saved.id)  # fmt: skip
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def table(records: list[RunRecord]) -> pd.DataFrame:
@@ -78,11 +93,13 @@ def table(records: list[RunRecord]) -> pd.DataFrame:
 
 def delete(page: str, numbers: list[int]) -> None:
     kept = runs(page)
+    saved_runs.forget(page, [r.saved for r in kept if r.number in set(numbers) and r.saved])
     kept[:] = [r for r in kept if r.number not in set(numbers)]
     st.session_state[state.widget(page, "runs_shown")] = []
 
 
 def clear(page: str) -> None:
+    saved_runs.forget(page, [r.saved for r in runs(page) if r.saved])
     runs(page).clear()
     st.session_state[state.widget(page, "runs_shown")] = []
 

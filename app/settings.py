@@ -16,11 +16,12 @@ from app import i18n, state
 from app.state import Run
 from lstm_core import schema
 from lstm_core.lessons import LESSONS, OPTIMIZER_CLASSES, Lesson
-from lstm_core.models import CELL_NAMES, ModelSpec
+from lstm_core.models import CELL_NAMES, HEAD_DENSE, ModelSpec, hidden_dense
 from lstm_core.training import TrainConfig
 
 MODEL_FIELDS = ("cell", "units", "layers", "dropout", "recurrent_dropout", "activation")
-HEAD_FIELDS = ("dense_units", "head", "loss")
+DENSE_FIELDS = HEAD_DENSE  # the hidden Dense layers: dense_units, dense_units_2, dense_units_3
+HEAD_FIELDS = (*DENSE_FIELDS, "head", "loss")
 TRAIN_FIELDS = ("epochs", "batch_size", "learning_rate", "optimizer", "seed", "validation_split")
 # Every setting a link may carry, under the schema's own names.
 SETTING_PARAMS = {
@@ -134,7 +135,7 @@ def settings_sidebar(page: str, cells: tuple[str, ...], only: tuple[str, ...] = 
             setting_widget(bar, page, name, cells)
         return bar
     bar.subheader(i18n.t("settings.model"))
-    for name in MODEL_FIELDS + ("dense_units",):
+    for name in MODEL_FIELDS + DENSE_FIELDS:
         setting_widget(bar, page, name, cells)
     with bar.expander(i18n.t("settings.head")):
         for name in ("head", "loss"):
@@ -185,8 +186,8 @@ def describe_spec(spec: ModelSpec) -> str:
     many = spec.layers > 1
     layers = i18n.t("describe.layers", n=spec.layers) if many else i18n.t("describe.layer")
     text = f"{CELL_NAMES[spec.cell]} · {i18n.t('describe.units', n=spec.units)} · {layers}"
-    if spec.dense_units:
-        text += f" · Dense({spec.dense_units})"
+    if hidden_dense(spec):
+        text += " · " + "-".join(f"Dense({units})" for units in hidden_dense(spec))
     return text
 
 

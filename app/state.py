@@ -45,6 +45,11 @@ def chart(page: str, name: str) -> str:
     return f"{CHART_PREFIX}{page}:{name}"
 
 
+def path_step(page: str) -> str:
+    """The step (1-based) of the page's lesson path this session is at (app.lesson_path)."""
+    return widget(page, "path_step")
+
+
 def run_key(page: str) -> str:
     """Where a page's trained model lives: ``"run:<page>"`` holds a ``Run``."""
     return f"run:{page}"

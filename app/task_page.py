@@ -8,6 +8,7 @@ the input box. ``render_task_page`` draws the rest, top to bottom as the user se
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,20 +18,25 @@ import streamlit as st
 
 from app import (
     cached,
+    class_board,
+    classroom,
     export_panel,
+    held_out,
     i18n,
+    lesson_path,
     pool,
     presets,
     projector,
     results,
     run_history,
+    saved_runs,
     settings,
     state,
     training_panel,
     url_state,
 )
 from app.i18n import t
-from lstm_core import datasets, schema
+from lstm_core import datasets, schema, series
 from lstm_core.jobs import Experiment
 from lstm_core.lessons import LESSONS, Lesson, keras_code
 from lstm_core.models import ModelSpec
@@ -52,13 +58,20 @@ class TaskPage:
     input_hint: Callable[[datasets.Dataset], str]
     # The data widgets a link may set (name = widget name, bounds as for any setting).
     data_params: tuple[schema.Param, ...] = ()
+    # Drawn under the first screen once a model exists (the next-number test part).
+    more_results: Callable[[Any, datasets.Dataset], None] | None = None
 
 
 def render_task_page(page: TaskPage) -> None:
     projector.title(t(f"page.{page.key}"))
     st.caption(t(f"intro.{page.key}"))
+    lesson_path.show(page.key, lambda key: apply_preset(page, key))
     params = {**settings.SETTING_PARAMS, **{p.name: p for p in page.data_params}}
     params["cell"] = dataclasses.replace(params["cell"], choices=page.cells)
+    saved_runs.restore(page.key, page.cells)  # a reload: the student's runs come back
+    moved_to = classroom.take_preset(page.key)  # the class moved here, to this experiment
+    if moved_to in presets.of(page.key):
+        apply_preset(page, moved_to)
     url_state.restore(page.key, params, lambda key: apply_preset(page, key))
     url_state.show_note(page.key)
     run = state.get_run(st.session_state, page.key)
@@ -107,7 +120,11 @@ def render_task_page(page: TaskPage) -> None:
     preset_row(page)
     run = train_section(page, lesson_key, dataset, options, spec, config, ready)
     if run is not None and run.model is not None:
-        results.show_more(page, run, cached.load_dataset(run.dataset, **run.data_options))
+        trained_on = cached.load_dataset(run.dataset, **run.data_options)
+        if page.more_results is not None:
+            page.more_results(run, trained_on)
+        results.show_more(page, run, trained_on)
+        class_board.submit_button(page.key, board_summary(page, run, trained_on))
     export_panel.show(page, run)
     run_history.show(page.key)
     if ready:
@@ -117,7 +134,29 @@ def render_task_page(page: TaskPage) -> None:
         pool.pool().warm(Experiment.of(dataset, options, spec, config), keep=False)
     pool.pool().warm(Experiment.of(lesson.dataset, lesson.dataset_options, lesson.spec,
                                    lesson.config))  # fmt: skip
+    for preset in presets.PRESETS.get(page.key, ()):  # a preset's first click compiles nothing
+        pool.pool().warm(presets.experiment(page.key, preset))
     url_state.publish(page.key, params, preset_values(page, current_preset(page).key))
+
+
+def board_summary(page: TaskPage, run, ds: datasets.Dataset) -> dict:
+    """What goes on the class board: the run's settings (those that differ from the chosen
+    experiment spelled out), its final loss and accuracy, and its headline."""
+    now = {**dataclasses.asdict(run.spec), **dataclasses.asdict(run.config), **run.data_options}
+    base = preset_values(page, current_preset(page).key)
+    changed = [f"{name} {now[name]}" for name in base if name in now and now[name] != base[name]]
+    return {
+        "page": page.key, "cell": run.spec.cell, "units": run.spec.units,
+        "layers": run.spec.layers, "epochs": run.epochs_done, "seed": run.config.seed,
+        "loss": finite_last(run.history.get("loss", [])),
+        "accuracy": finite_last(run.history.get("accuracy", [])),
+        "outcome": results.headline(run, ds), "settings": settings.describe_run(run),
+        "changed": changed,
+    }  # fmt: skip
+
+
+def finite_last(values: list[float]) -> float | None:
+    return float(values[-1]) if values and math.isfinite(values[-1]) else None
 
 
 def current_preset(page: TaskPage) -> presets.Preset:
@@ -251,7 +290,7 @@ def data_description(ds: datasets.Dataset) -> str:
         return t("data.hello", inputs=text[:-1], targets=text[1:], vocab=ds.vocab)
     if ds.name == "next_number":
         if ds.series is not None:
-            return t("data.next_number.series", window=ds.timesteps)
+            return held_out.describe(ds)
         return t(f"data.next_number.{ds.options.get('variant', 'small')}")
     if ds.name == "sequence_classification":
         return t("data.sequence_classification")
@@ -279,24 +318,13 @@ def data_table(ds: datasets.Dataset) -> pd.DataFrame:
                 "target (next)": list(text[1:]),
             }
         )
-    prefix = "t" if ds.task == "classification" else "x"
-    columns = [f"{prefix}{t + 1}" for t in range(ds.timesteps)]
-    table = pd.DataFrame(ds.raw_x, columns=columns)
-    table["class" if ds.task == "classification" else "y"] = ds.targets()
-    if ds.scaler is not None:
-        table["x scaled"] = [", ".join(f"{v:.2f}" for v in row) for row in ds.x[..., 0]]
-        table["y scaled"] = [f"{float(v):.2f}" for v in ds.y.reshape(-1)]
+    if ds.task == "regression":
+        return pd.DataFrame(series.table(ds))
+    table = pd.DataFrame(ds.raw_x, columns=[f"t{t + 1}" for t in range(ds.timesteps)])
+    table["class"] = ds.targets()
     return table
 
 
 def scaler_note(ds: datasets.Dataset) -> str:
-    """One sentence on how the data was scaled (fitted on the training windows only)."""
-    sc = ds.scaler
-    if sc is None:
-        return "No scaling: the network sees the raw numbers."
-    how = {"minmax": "min-max: (v − min) / (max − min)", "standard": "(v − mean) / std"}[sc.kind]
-    return (
-        f"Scaled with {how}, fitted on the training windows only "
-        f"(offset {sc.offset:g}, scale {sc.scale:.4g}); your inputs are scaled the same way "
-        "and predictions scaled back."
-    )
+    """One sentence on how the data was scaled, and what the scaler was fitted on."""
+    return held_out.scaler_note(ds)

@@ -33,10 +33,12 @@ REPLAY_FRAME = 0.2
 def submit(
     page: str, lesson: str, dataset: str, options: dict, spec: ModelSpec, config: TrainConfig
 ) -> Run:
-    """Build this session's model (its ValueError keeps the previous run) and queue the job."""
-    from lstm_core import models
+    """Build this session's model and queue the job. A ValueError (settings this data
+    cannot train with) is raised before anything is queued: the previous run stays."""
+    from lstm_core import models, training
 
     ds = cached.load_dataset(dataset, **options)
+    training.split_validation(ds, config.validation_split)  # 1 sample cannot be split
     model = models.build(spec, ds, seed=config.seed)  # the same weights the worker starts from
     job = pool.pool().submit(Experiment.of(dataset, options, spec, config), pool.owner())
     before = state.get_run(st.session_state, page)
@@ -78,9 +80,13 @@ def stop(page: str) -> None:
         run.job = pool.pool().stop(run.job, pool.owner())
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
+@pool.live_fragment(REFRESH_SECONDS)
 def live_panel(page: str) -> None:
-    """Progress, curves and Stop of a page's running job; reruns the page when it is done."""
+    """Progress, curves and Stop of a page's running job; reruns the page when it is done.
+
+    A fragment on a timer: every ``REFRESH_SECONDS``, or slower when many sessions of the
+    server watch a live job at once (``pool.refresh_seconds``).
+    """
     keep_page_settings()
     run = state.get_run(st.session_state, page)
     if run is None or not run.in_progress:

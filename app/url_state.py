@@ -13,7 +13,7 @@ string, markup — is ignored and named in one note, shown as plain text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import streamlit as st
@@ -66,6 +66,7 @@ def restore(
     params: dict[str, schema.Param],
     apply_preset: Callable[[str], None] | None = None,
     key_of: Callable[[str], str] | None = None,
+    preset_names: Collection[str] | None = None,
 ) -> None:
     """Set the page's widgets from the link, once per session, on the page it opened.
 
@@ -73,7 +74,9 @@ def restore(
     the preset's. Settings are set in the order of ``params`` (a page whose widget keys
     depend on an earlier setting, like Compare's task, lists that one first);
     ``key_of(name)`` is a setting's widget key (``state.widget(page, name)`` unless the
-    page says otherwise). The ignored parts are kept for ``show_note``.
+    page says otherwise); ``preset_names`` are the presets a link may name (the page's
+    lesson presets unless the page has its own). The ignored parts are kept for
+    ``show_note``.
     """
     done = f"url:read:{page}"
     if st.session_state.get(FIRST_PAGE) != page or done in st.session_state:
@@ -84,7 +87,7 @@ def restore(
     ignored = []
     preset = query.pop("preset", None) if apply_preset is not None else None
     if preset is not None:
-        if preset in presets.of(page):
+        if preset in (presets.of(page) if preset_names is None else preset_names):
             apply_preset(preset)
         else:
             ignored.append(_shown("preset", preset, "no such experiment on this page"))
@@ -160,10 +163,15 @@ def lesson_page(
     return lambda defaults: publish(page, params, defaults, key_of)
 
 
+def app_root() -> str:
+    """This server's address as the browser sees it, without a page, e.g. ``http://host:8501``."""
+    base = (st.context.url or "").split("?")[0].rstrip("/")
+    return base[: base.rfind("/")] if base.count("/") > 2 else base
+
+
 def link(page: str, preset: str | None = None, as_teacher: bool = False) -> str:
     """The address of a page (with a preset, in teacher mode) on this server."""
-    base = (st.context.url or "").split("?")[0].rstrip("/")
-    base = base[: base.rfind("/")] if base.count("/") > 2 else base  # the app's root
+    base = app_root()
     query = [f"preset={preset}"] if preset else []
     query += ["teacher=1"] if as_teacher else []
     return f"{base}/{page}" + ("?" + "&".join(query) if query else "")
@@ -192,6 +200,6 @@ def _text(value: Any) -> str:
 
 def _shown(key: str, value: str | None, why: str) -> str:
     """``key=value (why)`` cut short and stripped of anything a note could render."""
-    cut = lambda s: "".join(c for c in s if c.isalnum() or c in " ._-,")[:SHOWN_CHARS]  # noqa: E731
+    cut = lambda s: "".join(c for c in s if c.isalnum() or c in " ._-,:")[:SHOWN_CHARS]  # noqa: E731
     text = cut(key) + ("" if value is None else "=" + cut(value))
     return f"{text} ({why})"

@@ -7,8 +7,9 @@ loss curves) and one array per weight. ``load_weights_file`` never runs anything
 the file: it validates every setting with the schema (``schema.parse``, as for a link's
 query string), rebuilds the model with ``models.build`` and checks every array's shape
 before loading the numbers. A ``.keras`` upload is never opened (a Keras archive can
-carry code). ``traces_csv`` / ``traces_npz`` write what ``lstm_core.trace`` recorded;
-``script`` writes the experiment as a Python script around ``lessons.keras_code``.
+carry code). ``traces_csv`` / ``traces_npz`` (in ``export_traces``) write what ``lstm_core.trace``
+recorded; ``script`` (in ``export_script``) writes the experiment as a Python script around
+``lessons.keras_code``.
 Keras is imported inside the functions that need it.
 """
 
@@ -20,37 +21,35 @@ import json
 import math
 import os
 import tempfile
-import textwrap
 import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from lstm_core import datasets, schema
-from lstm_core.models import CELL_NAMES, ModelSpec
+from lstm_core.export_script import script
+from lstm_core.export_traces import TRACE_COLUMNS, trace_columns, traces_csv, traces_npz
+from lstm_core.models import ModelSpec
 from lstm_core.training import TrainConfig
+
+__all__ = [
+    "FORMAT", "IMPORTABLE", "MAX_BYTES", "MAX_MB", "META", "TRACE_COLUMNS", "VERSION",
+    "WeightsFile", "experiment_meta", "keras_file", "load_saved", "load_weights_file",
+    "script", "trace_columns", "traces_csv", "traces_npz", "weights_file",
+]  # fmt: skip
 
 FORMAT = "lstm-explorer-weights"
 VERSION = 1
 META = "experiment"  # the npz member holding the JSON text
-# The largest model the schema allows (4 LSTM layers of 512 units, Dense(256)) is about
-# 31 MB of float32 weights: every file the app writes can be read back.
-MAX_MB = 32
+# The largest model the schema allows (10 LSTM layers of 512 units, three Dense(256), on
+# the 80-character "hello" vocabulary) has 20.4 million float32 weights, 78 MB (MiB):
+# every file the app writes can be read back.
+MAX_MB = 96
 MAX_BYTES = MAX_MB * 1024 * 1024
 MAX_META_BYTES = 256 * 1024  # the JSON text: settings, a series of 1,000 numbers, curves
 # The datasets a weights file may name: the task pages' own (cheap to rebuild).
 IMPORTABLE = ("sequence_classification", "next_number", "hello")
-# Trace columns, named after the maths of the seeds (gate order i, f, c~, o as Keras).
-TRACE_COLUMNS = {
-    "input": "input_gate",
-    "forget": "forget_gate",
-    "candidate": "candidate",
-    "output": "output_gate",
-    "update": "update_gate",
-    "reset": "reset_gate",
-}
 AGAIN = "Export the weights again from a task page of LSTM Explorer and import that file."
 
 
@@ -78,6 +77,26 @@ def keras_file(model) -> bytes:
             return f.read()
 
 
+def experiment_meta(
+    spec: ModelSpec,
+    config: TrainConfig,
+    dataset: str,
+    dataset_options: dict,
+    history: dict[str, list[float]] | None = None,
+) -> dict:
+    """The experiment as plain JSON values: what a weights file (or a saved run) holds
+    beside its arrays, read back by ``load_weights_file`` / ``load_saved``."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "spec": dataclasses.asdict(spec),
+        "config": dataclasses.asdict(config),
+        "dataset": dataset,
+        "dataset_options": dict(dataset_options),
+        "history": {name: [float(v) for v in values] for name, values in (history or {}).items()},
+    }
+
+
 def weights_file(
     spec: ModelSpec,
     model,
@@ -90,15 +109,7 @@ def weights_file(
     """The safe weights-only file: the experiment as JSON and one float32 array per weight."""
     from lstm_core import training
 
-    meta = {
-        "format": FORMAT,
-        "version": VERSION,
-        "spec": dataclasses.asdict(spec),
-        "config": dataclasses.asdict(config),
-        "dataset": dataset,
-        "dataset_options": dict(dataset_options),
-        "history": {name: [float(v) for v in values] for name, values in (history or {}).items()},
-    }
+    meta = experiment_meta(spec, config, dataset, dataset_options, history)
     arrays = {META: np.array(json.dumps(meta))}
     for i, weight in enumerate(training.weights_of(model)):
         arrays[f"w{i}"] = np.asarray(weight, dtype=np.float32)
@@ -113,10 +124,20 @@ def load_weights_file(data: bytes, dataset: str | None = None) -> WeightsFile:
     ``dataset``: the page's dataset; a file of another task is refused. Any problem
     raises ValueError with one sentence that says what to do.
     """
+    members = _read_npz(data)
+    return _rebuild(_meta(members.pop(META, None)), members, dataset)
+
+
+def load_saved(meta: dict, weights: list[np.ndarray], dataset: str | None = None) -> WeightsFile:
+    """A run kept in the store (``experiment_meta`` and its arrays), checked and rebuilt
+    exactly as an imported weights file is."""
+    _meta(np.array(json.dumps(meta)))
+    return _rebuild(meta, {f"w{i}": w for i, w in enumerate(weights)}, dataset)
+
+
+def _rebuild(meta: dict, members: dict[str, np.ndarray], dataset: str | None) -> WeightsFile:
     from lstm_core import models, training
 
-    members = _read_npz(data)
-    meta = _meta(members.pop(META, None))
     spec, config, name, options, history = _experiment(meta)
     if dataset is not None and name != dataset:
         raise ValueError(
@@ -271,168 +292,3 @@ def _weights(members: dict[str, np.ndarray], shapes: list[tuple]) -> list[np.nda
             raise ValueError(f"Weight {name} holds numbers that are not finite. {AGAIN}")
         weights.append(array.astype(np.float32))
     return weights
-
-
-# ---------------------------------------------------------------- traces
-
-
-def _as_list(traces) -> list:
-    return list(traces) if isinstance(traces, Sequence) else [traces]
-
-
-def trace_columns(traces) -> list[str]:
-    """The value columns the traces have: h, c (LSTM), then each gate, in Keras' order."""
-    columns = ["h"]
-    for layer_trace in _as_list(traces):
-        names = (["c"] if layer_trace.c is not None else []) + [
-            TRACE_COLUMNS.get(g, g) for g in layer_trace.gates
-        ]
-        columns += [name for name in names if name not in columns]
-    return columns
-
-
-def _trace_values(layer_trace, sample: int) -> dict[str, np.ndarray]:
-    """Column name -> (timesteps, units) of one sample."""
-    values = {"h": layer_trace.h[sample]}
-    if layer_trace.c is not None:
-        values["c"] = layer_trace.c[sample]
-    for gate, array in layer_trace.gates.items():
-        values[TRACE_COLUMNS.get(gate, gate)] = array[sample]
-    return values
-
-
-def traces_csv(traces, sample: int = 0) -> str:
-    """A tidy table of one sample's traces: a row per (layer, step, unit), a column per value.
-
-    ``traces``: a LayerTrace or ``trace.trace``'s list. Values are float32 written with
-    9 significant digits, so they read back exactly; a GRU or SimpleRNN has only its own
-    columns.
-    """
-    layers = _as_list(traces)
-    columns = trace_columns(layers)
-    lines = [",".join(["layer", "step", "unit", *columns])]
-    for layer_trace in layers:
-        values = _trace_values(layer_trace, sample)
-        steps, units = layer_trace.h[sample].shape  # (timesteps, units)
-        for t in range(steps):
-            for u in range(units):
-                cells = [f"{values[c][t, u]:.9g}" if c in values else "" for c in columns]
-                lines.append(",".join([layer_trace.name, str(t), str(u), *cells]))
-    return "\n".join(lines) + "\n"
-
-
-def traces_npz(traces) -> bytes:
-    """Every trace array, all samples: ``<layer>.x``, ``<layer>.h``, ``<layer>.c``, gates."""
-    arrays = {}
-    for layer_trace in _as_list(traces):
-        arrays[f"{layer_trace.name}.x"] = np.asarray(layer_trace.x)  # (batch, T, features)
-        arrays[f"{layer_trace.name}.h"] = np.asarray(layer_trace.h)  # (batch, T, units)
-        if layer_trace.c is not None:
-            arrays[f"{layer_trace.name}.c"] = np.asarray(layer_trace.c)
-        for gate, array in layer_trace.gates.items():
-            arrays[f"{layer_trace.name}.{TRACE_COLUMNS.get(gate, gate)}"] = np.asarray(array)
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    return buffer.getvalue()
-
-
-# ---------------------------------------------------------------- the script
-
-SCRIPT_HEAD = '''\
-"""LSTM Explorer experiment: {what}.
-
-Plain Keras and numpy: the data exactly as the app made it (written out below), the
-model, model.fit and the predictions. Runs wherever Keras 3 is installed:
-
-    python {file_name}
-"""
-
-import keras
-import numpy as np
-from keras import Sequential
-from keras.callbacks import EarlyStopping
-from keras.layers import GRU, LSTM, Dense, Flatten, SimpleRNN
-from keras.optimizers import SGD, Adam, RMSprop
-
-keras.utils.set_random_seed({seed})
-{description}
-x = {x}
-y = {y}
-labels = {labels}
-
-'''
-
-SCRIPT_TAIL = """
-pred = model.predict(x, verbose=0)
-for label, row in zip(labels, pred):
-    print(label, "| predicted:", {decoded})
-"""
-
-
-def script(
-    spec: ModelSpec,
-    config: TrainConfig,
-    dataset_name: str,
-    dataset_options: dict,
-    epochs: int | None = None,
-    file_name: str = "experiment.py",
-) -> str:
-    """A standalone script: the data as literal arrays, the model, model.fit, predictions.
-
-    The model code is ``lessons.keras_code``, the same the page shows; ``epochs`` replaces
-    the configured number (a quick check). The predictions are decoded as the app decodes
-    them (``Dataset.decode``): a class index, the characters, or the unscaled number.
-    """
-    from lstm_core.lessons import keras_code
-
-    if epochs is not None:
-        config = dataclasses.replace(config, epochs=epochs)
-    ds = datasets.load(dataset_name, **dataset_options)
-    head = SCRIPT_HEAD.format(
-        what=f"{CELL_NAMES[spec.cell]}({spec.units}) on {dataset_name}",
-        file_name=file_name,
-        seed=config.seed,
-        description="\n".join("# " + line for line in textwrap.wrap(ds.description, 86)),
-        x=_array_literal(ds.x),
-        y=_array_literal(ds.y),
-        labels=_wrapped([repr(label) for label in ds.labels]),
-    )
-    return head + keras_code(spec, config, ds) + SCRIPT_TAIL.format(decoded=_decoder(ds))
-
-
-def _decoder(ds: datasets.Dataset) -> str:
-    """The expression that turns one prediction ``row`` into what ``ds.decode`` gives."""
-    if ds.task == "classification":
-        return "int(row.reshape(-1).argmax())"
-    if ds.task == "next_char":
-        vocab = repr(list(ds.vocab))
-        return f'"".join({vocab}[i] for i in row.reshape(-1, {len(ds.vocab)}).argmax(axis=-1))'
-    if ds.scaler is None:
-        return "float(row.reshape(-1)[0])"
-    return f"float(row.reshape(-1)[0]) * {ds.scaler.scale!r} + {ds.scaler.offset!r}"
-
-
-def _array_literal(array: np.ndarray) -> str:
-    """``np.array([...], dtype=...).reshape(...)``: every value written so that it reads
-    back bit for bit (9 significant digits round-trip a float32)."""
-    array = np.asarray(array)
-    if np.issubdtype(array.dtype, np.floating):
-        values = [format(float(v), ".9g") for v in array.reshape(-1)]
-    else:
-        values = [str(int(v)) for v in array.reshape(-1)]
-    body = _wrapped(values)
-    return f"np.array({body}, dtype={str(array.dtype)!r}).reshape({tuple(array.shape)})"
-
-
-def _wrapped(items: list[str], indent: int = 4) -> str:
-    """``[a, b, …]`` from item texts, broken between items into lines of ~88 characters."""
-    if sum(len(item) + 2 for item in items) <= 60:
-        return "[" + ", ".join(items) + "]"
-    lines, line = [], ""
-    for item in items:
-        if line and len(line) + len(item) + 2 > 88 - indent:
-            lines.append(line)
-            line = ""
-        line += item + ", "
-    lines.append(line)
-    return "[\n" + "\n".join(" " * indent + line.rstrip() for line in lines) + "\n]"

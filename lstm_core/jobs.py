@@ -13,39 +13,41 @@ the process that compiled it (~14 MB per architecture, never given back, whateve
 Python drops). Workers are therefore recycled once they have grown past
 ``recycle_mb``; the page server itself never compiles a training loop, and at most
 ``workers`` jobs train at once (the rest wait in a queue, first come first served).
+
+The pool's records (``Experiment``, ``Job``, ``Progress``) are in ``lstm_core.job_records``,
+the thread that reads what the workers report in ``lstm_core.job_reports``, and the worker
+processes themselves in ``lstm_core.workers``.
 """
 
 from __future__ import annotations
 
 import itertools
-import logging
 import multiprocessing as mp
 import os
-import queue
 import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
-import numpy as np
+from lstm_core.job_records import Experiment as Experiment
+from lstm_core.job_records import Job as Job
+from lstm_core.job_records import Progress as Progress
+from lstm_core.job_records import detached as detached
 
-from lstm_core import datasets
+# re-exported: the reader thread reads these in job_reports (patch them there)
+from lstm_core.job_reports import MAX_START_FAILURES as MAX_START_FAILURES
+from lstm_core.job_reports import OWNER_CHECK_SECONDS as OWNER_CHECK_SECONDS
+from lstm_core.job_reports import OWNER_GRACE_SECONDS as OWNER_GRACE_SECONDS
+from lstm_core.job_reports import WorkerReports
 from lstm_core.memory import trim_heap
-from lstm_core.models import ModelSpec
-from lstm_core.training import TrainConfig
 from lstm_core.workers import Worker
-
-log = logging.getLogger(__name__)
 
 KEEP_FINISHED_BYTES = 64 * 2**20  # finished jobs kept for identical submissions
 KEEP_FINISHED_JOBS = 256
 REUSABLE = ("completed", "early_stopping", "nan", "diverged")  # endings worth sharing
-OWNER_CHECK_SECONDS = 2.0  # how often owners of live jobs are checked (session closed?)
-OWNER_GRACE_SECONDS = 10.0  # an owner missing this long is gone (a reconnect is not)
-MAX_START_FAILURES = 3  # a worker that dies this often before it is ready: give up
 MAX_WARM_WAITING = 16  # compiles of changed settings waiting for an idle worker
+WARM_ROOM_MB = 250.0  # a worker this close to its RSS limit takes no more warm-ups
+OFF = ("off", "0", "false", "no")  # values of an on/off environment switch that mean off
 
 
 def default_workers() -> int:
@@ -54,122 +56,22 @@ def default_workers() -> int:
     return max(1, int(configured)) if configured.isdigit() else max(1, os.cpu_count() or 1)
 
 
+def share_runs() -> bool:
+    """Attach identical submissions to one job, unless ``LSTM_EXPLORER_SHARE_RUNS=off``.
+
+    Off trains every submission on its own (``bench/classroom.py`` measures what sharing
+    saves); read at each submission.
+    """
+    return os.environ.get("LSTM_EXPLORER_SHARE_RUNS", "on").strip().lower() not in OFF
+
+
 def default_recycle_mb() -> float:
     """A worker past this RSS (MB) is replaced after its job: ``LSTM_EXPLORER_WORKER_MB``."""
     configured = os.environ.get("LSTM_EXPLORER_WORKER_MB", "")
     return float(configured) if configured.isdigit() else 1200.0
 
 
-@dataclass(frozen=True)
-class Experiment:
-    """Everything that decides a training run's outcome; equal experiments train equally."""
-
-    dataset: str
-    options: tuple[tuple[str, Any], ...]
-    spec: ModelSpec
-    config: TrainConfig
-
-    @classmethod
-    def of(cls, dataset: str, options: dict, spec: ModelSpec, config: TrainConfig) -> Experiment:
-        return cls(dataset, tuple(sorted(options.items())), spec, config)
-
-    def load(self) -> datasets.Dataset:
-        return datasets.load(self.dataset, **dict(self.options))
-
-    @property
-    def architecture(self) -> tuple:
-        """What the compiled loop depends on (seed, epochs, learning rate do not count).
-
-        Dropout rates count only as "some or none", as ``training`` keys its loops: a
-        worker that compiled a rate of 0.2 trains 0.5 without compiling. (The batch size
-        counts here although tiny data shares one loop for all: knowing that would mean
-        loading the dataset in the page server.)
-        """
-        spec = self.spec.replace(dropout=_some(self.spec.dropout),
-                                 recurrent_dropout=_some(self.spec.recurrent_dropout))  # fmt: skip
-        return (self.dataset, self.options, spec, self.config.batch_size)
-
-
-def _some(rate: float) -> float:
-    """A rate as the compiled loop sees it: some (any value above 0 stands for all) or none."""
-    return 0.5 if rate > 0 else 0.0
-
-
-@dataclass
-class Job:
-    """One training run: queued, running or done. Read it through ``JobPool.progress``."""
-
-    id: int
-    experiment: Experiment
-    status: str = "queued"  # queued | running | done
-    history: dict[str, list[float]] = field(default_factory=dict)
-    stop_reason: str = (
-        ""  # completed | early_stopping | stopped | nan | diverged | error | cancelled
-    )
-    message: str = ""
-    weights: list[np.ndarray] | None = None
-    snapshots: list[tuple[int, list[np.ndarray]]] = field(default_factory=list)
-    held_out: dict[str, float] = field(default_factory=dict)  # scores on the held-out part
-    owners: set[str] = field(default_factory=set)
-    submitted: float = field(default_factory=time.monotonic)
-    started: float | None = None
-    finished: float | None = None
-    seconds: float = 0.0  # training time, as the trainer measured it
-    ending: tuple[str, str] | None = None  # (reason, message) asked for while running
-    snapshot_every: int = 0  # set by the worker from the model's size
-    first_report: tuple[float, int] | None = None  # (time, epochs done) at the first report
-
-    @property
-    def epochs_done(self) -> int:
-        return len(self.history.get("loss", []))
-
-    @property
-    def done(self) -> bool:
-        return self.status == "done"
-
-    @property
-    def nbytes(self) -> int:
-        arrays = [*(self.weights or [])] + [a for _, ws in self.snapshots for a in ws]
-        return sum(a.nbytes for a in arrays)
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A consistent copy of a job's state for a page to draw."""
-
-    status: str
-    history: dict[str, list[float]]
-    total: int  # epochs asked for
-    queue_position: int  # 1-based while queued, else 0
-    seconds_left: float | None
-    stop_reason: str
-    message: str
-    stopping: bool  # Stop was pressed; the worker ends the job within one chunk
-    held_out: dict[str, float] = field(default_factory=dict)  # when the data has that part
-
-    @property
-    def epochs_done(self) -> int:
-        return len(self.history.get("loss", []))
-
-
-def detached(job: Job) -> Job:
-    """A finished copy of ``job`` at its latest snapshot: what one owner keeps on Stop.
-
-    Used when a job that several sessions share is stopped by one of them: the others
-    keep training, the one who pressed Stop keeps the model as of the last snapshot
-    (history cut to the same epoch, so curve and weights agree).
-    """
-    epoch, weights = job.snapshots[-1] if job.snapshots else (0, None)
-    history = {name: list(values[:epoch]) for name, values in job.history.items()}
-    copy = Job(-job.id, job.experiment, status="done", history=history)
-    copy.weights, copy.snapshots = weights, list(job.snapshots)
-    copy.stop_reason = "stopped"
-    copy.message = "Stopped by request."
-    copy.finished = time.monotonic()
-    return copy
-
-
-class JobPool:
+class JobPool(WorkerReports):
     """A process-wide pool of ``workers`` training processes with a FIFO queue.
 
     ``owner_alive(owner)`` (optional) tells whether an owner (a browser session) still
@@ -209,7 +111,7 @@ class JobPool:
         """Queue a training run (or attach to an identical one) and return its job."""
         with self._lock:
             job = self._live.get(experiment) or self._finished.get(experiment)
-            if job is not None and job.ending is None:  # not one that is being stopped
+            if job is not None and job.ending is None and share_runs():  # not being stopped
                 job.owners.add(owner)
                 if job.done:
                     self._finished.move_to_end(experiment)
@@ -290,6 +192,11 @@ class JobPool:
             running = sum(1 for job in self._jobs.values() if job.status == "running")
             return {"queued": len(self._queue), "running": running, "workers": self.size}
 
+    def live_owners(self) -> int:
+        """How many sessions wait for a queued or running job (each page redraws it live)."""
+        with self._lock:
+            return len({owner for job in self._live.values() for owner in job.owners})
+
     def worker_pids(self) -> list[int]:
         return [w.process.pid for w in self._workers if w.process.pid is not None]
 
@@ -364,100 +271,9 @@ class JobPool:
             job.history = {"loss": []}
             worker.start_job(job)
         self._queue.extendleft(reversed(held))
-        while idle and self._warm:
+        # a warm-up never pushes a worker to its replacement: the room above is for jobs
+        # (else a worker replaced for its size would warm itself up to the limit again)
+        roomy = [w for w in idle if w.rss_mb < self.recycle_mb - WARM_ROOM_MB]
+        while roomy and self._warm:
             experiment = self._warm.popleft()
-            idle.pop().start_warm(experiment)
-
-    def _read_loop(self) -> None:
-        last_check = time.monotonic()
-        while not self._closed:
-            try:
-                message = self._results.get(timeout=0.25)
-            except queue.Empty:
-                message = None
-            except (EOFError, OSError):
-                return
-            with self._lock:
-                try:
-                    if message is not None:
-                        self._handle(message)
-                    self._check_workers()
-                    if self.owner_alive is not None and time.monotonic() - last_check > (
-                        OWNER_CHECK_SECONDS
-                    ):
-                        last_check = time.monotonic()
-                        self._check_owners()
-                    self._dispatch()
-                except Exception:  # noqa: BLE001 - one bad message must not stop every job
-                    log.exception("job pool: handling %r failed", message and message[:2])
-
-    def _handle(self, message: tuple) -> None:
-        kind, slot, *body = message
-        worker = self._workers[slot]
-        if kind == "ready":
-            worker.ready, worker.rss_mb = True, body[0]
-            for experiment in self._presets:  # a new worker: lessons the others lost
-                self._queue_warm(experiment)
-        elif kind == "epochs" and worker.job is not None:
-            if worker.job.first_report is None:
-                worker.job.first_report = (time.monotonic(), worker.job.epochs_done)
-            for logs in body[0]:
-                for name, value in logs.items():
-                    worker.job.history.setdefault(name, []).append(value)
-        elif kind == "started" and worker.job is not None:
-            worker.job.snapshot_every = body[0]
-        elif kind == "snapshot" and worker.job is not None:
-            worker.job.snapshots.append((body[0], body[1]))
-        elif kind == "held_out" and worker.job is not None:
-            worker.job.held_out = body[0]
-        elif kind == "warmed":
-            worker.warming = None
-            worker.archs.add(body[0])
-            worker.rss_mb = body[1]
-            self._maybe_recycle(worker)
-        elif kind == "done" and worker.job is not None:
-            reason, text, seconds, weights, worker.rss_mb = body
-            job, worker.job = worker.job, None
-            worker.archs.add(job.experiment.architecture)
-            if reason == "stopped" and job.ending is not None:
-                reason, text = job.ending
-                weights = weights if reason == "stopped" else None
-            self._finish(job, reason, text, weights, seconds)
-            self._maybe_recycle(worker)
-
-    def _maybe_recycle(self, worker: Worker) -> None:
-        if worker.rss_mb > self.recycle_mb and not self._closed:
-            log.info("worker %d at %.0f MB: replaced", worker.slot, worker.rss_mb)
-            worker.restart()
-            self.recycled += 1
-
-    def _check_workers(self) -> None:
-        """A worker that died (killed, out of memory) fails its job and is replaced."""
-        for worker in self._workers:
-            if self._closed or worker.process.is_alive() or worker.failures >= MAX_START_FAILURES:
-                continue
-            job = worker.job
-            worker.job, worker.warming = None, None
-            if job is not None:
-                self._finish(job, "error", "The training process stopped unexpectedly; "
-                             "press Train again.", None, 0.0)  # fmt: skip
-            worker.failures = 0 if worker.ready else worker.failures + 1
-            if worker.failures < MAX_START_FAILURES:
-                worker.restart()
-        if all(w.failures >= MAX_START_FAILURES for w in self._workers):
-            for job in list(self._queue):
-                self._cancel(job, "error", "The training workers cannot start on this server.")
-
-    def _check_owners(self) -> None:
-        now, owners = time.monotonic(), {o for job in self._jobs.values() for o in job.owners}
-        for owner in owners:
-            if self.owner_alive(owner):
-                self._missing.pop(owner, None)
-            else:
-                self._missing.setdefault(owner, now)
-        for job in list(self._jobs.values()):
-            gone = {o for o in job.owners if now - self._missing.get(o, now) >= OWNER_GRACE_SECONDS}
-            if gone:
-                job.owners -= gone
-                if not job.owners:
-                    self._cancel(job, "cancelled", "Cancelled: the session ended.")
+            roomy.pop().start_warm(experiment)

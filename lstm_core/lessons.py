@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lstm_core import datasets
-from lstm_core.models import CELL_NAMES, ModelSpec, head_activation, loss_name
+from lstm_core.models import CELL_NAMES, ModelSpec, head_activation, hidden_dense, loss_name
 from lstm_core.training import TrainConfig
 
 
@@ -146,10 +146,17 @@ LESSONS: dict[str, Lesson] = {
         seed_file="001",
         dataset="next_number",
         dataset_options={"variant": "wide"},
-        spec=ModelSpec(cell="lstm", units=200, activation="relu", dense_units=10),
+        spec=ModelSpec(
+            cell="lstm",
+            units=200,
+            activation="relu",
+            dense_units=10,
+            dense_units_2=100,
+            dense_units_3=10,
+        ),  # fmt: skip
         config=TrainConfig(epochs=200, batch_size=1, learning_rate=1e-3, seed=0),
         example_input="25, 35, 45",
-        expected="[25, 35, 45] → 55: closer with scaling",
+        expected="[25, 35, 45] → 55; the blog expects large errors without a scaler: try both",
         tutorial_code=SEED_001_WIDE_CODE,
     ),
     "hello": Lesson(
@@ -190,8 +197,8 @@ def keras_code(spec: ModelSpec, config: TrainConfig, dataset: datasets.Dataset) 
         if k == 0 and shape:
             args.append(f"input_shape={shape}")
         lines.append(f"model.add({layer}({', '.join(args)}))")
-    if spec.dense_units:
-        lines.append(f"model.add(Dense({spec.dense_units}))")
+    for units in hidden_dense(spec):
+        lines.append(f"model.add(Dense({units}))")
     head = head_activation(spec, dataset)
     lines.append(f"model.add(Dense({dataset.n_outputs}, activation='{head}'))")
     metrics = "" if dataset.task == "regression" else ", metrics=['categorical_accuracy']"

@@ -2,7 +2,9 @@
 
 The head follows the task: classes get a Dense over the classes, numbers a Dense(1),
 next-character a Dense over the vocabulary at every step. Stacked recurrent layers get
-``return_sequences=True`` on all but the last (seed 001's lesson). Keras is imported
+``return_sequences=True`` on all but the last (seed 001's lesson; up to ten of them, as
+its nine-LSTM stack). Up to three hidden Dense layers may sit between the recurrent part
+and the output (seed 001's Dense(10)-Dense(100)-Dense(10)). Keras is imported
 inside the functions so that importing this module stays cheap.
 """
 
@@ -23,6 +25,8 @@ ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 HEADS = ("auto", "softmax", "sigmoid", "linear")
 LOSSES = ("auto", "categorical_crossentropy", "binary_crossentropy", "mse")
 RECURRENT_LAYERS = ("LSTM", "GRU", "SimpleRNN")
+MAX_LAYERS = 10  # seed 001 stacks nine LSTMs ("stacking many is not good"): one more fits
+HEAD_DENSE = ("dense_units", "dense_units_2", "dense_units_3")  # the hidden Dense layers, in order
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,14 @@ class ModelSpec:
     units: int = schema.param(
         32, "Units", lo=1, hi=512, step=1, help="Size of the hidden state h (and cell state c)."
     )
-    layers: int = schema.param(1, "Layers", lo=1, hi=4, step=1, help="Stacked recurrent layers.")
+    layers: int = schema.param(
+        1,
+        "Layers",
+        lo=1,
+        hi=MAX_LAYERS,
+        step=1,
+        help="Stacked recurrent layers (seed 001 stacks nine).",
+    )
     dropout: float = schema.param(
         0.0,
         "Dropout",
@@ -65,6 +76,23 @@ class ModelSpec:
         help="A Dense layer between the recurrent part and the "
         "output, as seed 001's Dense(5); 0 for none.",
     )
+    dense_units_2: int = schema.param(
+        0,
+        "Second Dense units",
+        lo=0,
+        hi=256,
+        step=1,
+        help="A second hidden Dense layer after the first, as the 100 of seed 001's "
+        "Dense(10)-Dense(100)-Dense(10); 0 for none.",
+    )
+    dense_units_3: int = schema.param(
+        0,
+        "Third Dense units",
+        lo=0,
+        hi=256,
+        step=1,
+        help="A third hidden Dense layer after the second; 0 for none.",
+    )
     head: str = schema.param(
         "auto",
         "Output activation",
@@ -95,9 +123,21 @@ class ModelSpec:
 
     def __post_init__(self):
         schema.check(self)
+        for earlier, later in zip(HEAD_DENSE, HEAD_DENSE[1:], strict=False):
+            if getattr(self, later) and not getattr(self, earlier):
+                first, then = (schema.describe(self, n).label for n in (earlier, later))
+                raise ValueError(
+                    f"{then} is set but {first} is 0: the hidden Dense layers come in order, "
+                    f"so set {first} first (or {then} to 0)."
+                )
 
     def replace(self, **changes) -> ModelSpec:
         return dataclasses.replace(self, **changes)
+
+
+def hidden_dense(spec: ModelSpec) -> tuple[int, ...]:
+    """The units of the hidden Dense layers between the recurrent part and the output."""
+    return tuple(units for units in (getattr(spec, n) for n in HEAD_DENSE) if units)
 
 
 def head_activation(spec: ModelSpec, dataset: Dataset) -> str:
@@ -126,6 +166,7 @@ def build(spec: ModelSpec, dataset: Dataset, seed: int = 0):
             len(dataset.words),
             spec.embedding_dim,
             embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=next(seeds)),
+            mask_zero=bool(dataset.options.get("mask_zero", False)),  # padding skipped (seed 002)
             name="embedding",
         )(inputs)
     else:
@@ -136,10 +177,9 @@ def build(spec: ModelSpec, dataset: Dataset, seed: int = 0):
     for k in range(spec.layers):
         last = k == spec.layers - 1
         h = _hidden_layer(spec, dataset, last, k, seeds)(h)
-    if spec.dense_units:
-        h = keras.layers.Dense(
-            spec.dense_units, kernel_initializer=_glorot(seeds), name="hidden_dense"
-        )(h)
+    for k, units in enumerate(hidden_dense(spec)):  # seed 001's Dense(10)-Dense(100)-Dense(10)
+        name = "hidden_dense" if k == 0 else f"hidden_dense_{k + 1}"
+        h = keras.layers.Dense(units, kernel_initializer=_glorot(seeds), name=name)(h)
     outputs = keras.layers.Dense(
         dataset.n_outputs,
         activation=head_activation(spec, dataset),

@@ -6,9 +6,13 @@ original reviews of films, food, places and things, positive or negative, with a
 train/test split). A sentence becomes words (``tokenize``), words become indices into a
 vocabulary built from the training split only (``build_vocabulary``, ``to_indices``:
 0 is padding, 1 an unknown word), and the index lists are padded to one length with
-Keras' own ``pad_sequences`` (``pad``), exactly as the seeds do. ``sentiment`` returns
-it all as a ``Dataset`` whose ``encoder`` turns a sentence a student types into the
-model's input, and ``explain`` shows which word sits at which time step.
+Keras' own ``pad_sequences`` (``pad``), exactly as the seeds do: zeros in front or at the
+end (``padding="pre"|"post"``), and a sentence longer than ``maxlen`` loses its first or
+its last words (``truncating="pre"|"post"``). ``mask_zero`` asks the model to skip the
+padding steps (``Embedding(mask_zero=True)``; ``embedding_options`` gives the Embedding's
+arguments). ``sentiment`` returns it all as a ``Dataset`` whose ``encoder`` turns a
+sentence a student types into the model's input, and ``explain`` shows which word sits at
+which time step.
 Keras is imported only inside ``pad`` and the IMDB loader, so this module imports fast.
 """
 
@@ -35,6 +39,7 @@ PAD_WORD, OOV_WORD = "<pad>", "<oov>"
 CLASS_NAMES = ["negative", "positive"]  # class 0, class 1 (IMDB's order too)
 SOURCES = ("shipped", "imdb")
 SIDES = ("pre", "post")
+MAXLEN_RANGE = (2, 200)  # steps a sentence is padded or cut to
 MAX_CHARS = 200  # longest sentence a student may type
 IMDB_TRAIN, IMDB_TEST = 2000, 500  # reviews taken from the front of each IMDB split
 IMDB_START, IMDB_OOV, IMDB_INDEX_FROM = 1, 2, 3  # keras.datasets.imdb's defaults
@@ -100,9 +105,16 @@ def pad(
 
 
 def _check_options(
-    maxlen: int = 16, max_words: int = 500, padding: str = "pre", truncating: str = "pre"
+    maxlen: int = 16,
+    max_words: int = 500,
+    padding: str = "pre",
+    truncating: str = "pre",
+    mask_zero: bool = False,
 ) -> None:
-    for name, value, lo, hi in (("maxlen", maxlen, 2, 200), ("max_words", max_words, 10, 20000)):
+    for name, value, lo, hi in (
+        ("maxlen", maxlen, *MAXLEN_RANGE),
+        ("max_words", max_words, 10, 20000),
+    ):
         if (
             isinstance(value, bool)
             or not isinstance(value, int | np.integer)
@@ -114,6 +126,16 @@ def _check_options(
             raise ValueError(
                 f"The {name} must be 'pre' (at the front) or 'post' (at the end), not {value!r}."
             )
+    if not isinstance(mask_zero, bool | np.bool_):
+        raise ValueError(
+            f"The mask_zero option must be True (skip the padding) or False, not {mask_zero!r}."
+        )
+
+
+def embedding_options(dataset: Dataset) -> dict:
+    """The Embedding's arguments the dataset asks for: ``{"mask_zero": True}`` makes every
+    recurrent layer after it skip the padding steps (its state passes them unchanged)."""
+    return {"mask_zero": bool(dataset.options.get("mask_zero", False))}
 
 
 def _words_of(sentence) -> list[str]:
@@ -148,18 +170,34 @@ def _encode(sentence: str, *, index: dict, prefix: tuple, oov: int, options: dic
     return pad([ids], options["maxlen"], options["padding"], options["truncating"])
 
 
-def explain(dataset: Dataset, sentence: str) -> list[tuple[str, int, bool]]:
+def encode_as(dataset: Dataset, sentence: str, padding: str, truncating: str) -> np.ndarray:
+    """The sentence as ``dataset.encoder`` gives it, but padded and cut another way.
+
+    int32 (1, maxlen): the same words and indices, placed by ``pad(..., padding,
+    truncating)`` (the encoder of ``make_encoder`` takes its options as a keyword).
+    """
+    _check_options(padding=padding, truncating=truncating)
+    options = {**dataset.options, "padding": padding, "truncating": truncating}
+    return dataset.encoder(sentence, options=options)
+
+
+def explain(
+    dataset: Dataset, sentence: str, padding: str | None = None, truncating: str | None = None
+) -> list[tuple[str, int, bool]]:
     """(word shown, index, known) for each of the model's time steps of a typed sentence.
 
     Padding steps are ("<pad>", 0, True); a word outside the vocabulary keeps its typed
     text with index OOV and known False. Positions follow ``pad`` exactly: the steps are
-    found by padding the word positions themselves with the dataset's own options.
+    found by padding the word positions themselves with the dataset's own options (or
+    with ``padding`` / ``truncating`` when given, as ``encode_as`` places them).
     """
-    ids = dataset.encoder(sentence)[0]  # (maxlen,), validates the sentence
+    opts = {**dataset.options}
+    opts["padding"] = opts["padding"] if padding is None else padding
+    opts["truncating"] = opts["truncating"] if truncating is None else truncating
+    ids = encode_as(dataset, sentence, opts["padding"], opts["truncating"])[0]  # (maxlen,)
     shown = _words_of(sentence)
-    if dataset.options.get("source") == "imdb":
+    if opts.get("source") == "imdb":
         shown = [dataset.words[IMDB_START], *shown]  # load_data starts every review with 1
-    opts = dataset.options
     positions = pad([range(1, len(shown) + 1)], opts["maxlen"], opts["padding"], opts["truncating"])
     oov = dataset.words.index(OOV_WORD)
     steps = []
@@ -169,6 +207,15 @@ def explain(dataset: Dataset, sentence: str) -> list[tuple[str, int, bool]]:
         else:
             steps.append((shown[position - 1], int(i), int(i) != oov))
     return steps
+
+
+def cut_sentences(dataset: Dataset) -> int:
+    """How many of the dataset's sentences are longer than ``maxlen`` and lose words.
+
+    Counted on the typed sentences of the shipped corpus (IMDB's texts are kept already cut).
+    """
+    maxlen = dataset.options["maxlen"]
+    return sum(len(tokenize(sentence)) > maxlen for sentence in dataset.labels)
 
 
 # ---------------------------------------------------------------------------
@@ -232,6 +279,7 @@ def sentiment(
     maxlen: int = 16,
     padding: str = "pre",
     truncating: str = "pre",
+    mask_zero: bool = False,
 ) -> Dataset:
     """Positive or negative? Short sentences as padded word indices, with a held-out part.
 
@@ -239,14 +287,17 @@ def sentiment(
     downloads the seeds' IMDB reviews through Keras. With the defaults, an LSTM(32) over
     a 32-number Embedding trained 10 epochs at learning rate 0.005 gets about 4 in 5
     held-out sentences right (a SimpleRNN about 3 in 5); rarer words become ``<oov>``.
+    The longest shipped sentence has 13 words, so the default ``maxlen=16`` cuts none;
+    ``mask_zero`` travels in ``options`` for the model's Embedding (``embedding_options``).
     """
-    _check_options(maxlen=maxlen, max_words=max_words, padding=padding, truncating=truncating)
+    _check_options(maxlen, max_words, padding, truncating, mask_zero)
     options = {
         "source": source,
         "max_words": int(max_words),
         "maxlen": int(maxlen),
         "padding": padding,
         "truncating": truncating,
+        "mask_zero": bool(mask_zero),
     }
     if source == "imdb":
         return _imdb(options)
@@ -266,7 +317,7 @@ def sentiment(
             f"{n_train + n_test} short reviews written for this app, positive or negative "
             f"({n_train} to train on, {n_test} held out). Each word becomes its index in a "
             f"{len(words)}-word vocabulary of the training sentences, and every sentence is "
-            f"padded to {maxlen} steps."
+            f"padded or cut to {maxlen} steps."
         ),
         class_names=list(CLASS_NAMES),
         words=words,

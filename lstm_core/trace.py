@@ -6,30 +6,15 @@ away: the hidden state h after each step, the LSTM cell state c, and every gate.
 `trace` does the same for each recurrent layer of a whole model, feeding every
 layer the input it really receives there. `step_values` picks the numbers that
 flow through one unit at one step, for the cell diagram.
+`masked_trace` is `trace_layer` with Keras' masking (equal to ``layer(x, mask=mask)``).
 
-The equations are Keras' own (keras/src/layers/rnn/{lstm,gru,simple_rnn}.py),
-with `act` the layer's `activation` (tanh by default) and `rec_act` its
-`recurrent_activation` (sigmoid by default); W = kernel, U = recurrent_kernel:
+The equations, and the numpy loop of each cell, live in `lstm_core.trace_cells`; the
+checks of a layer, an input and an initial state in `lstm_core.trace_inputs`.
 
-    LSTM (gates stored in the order i, f, c~, o):
-        input_gate  = rec_act(x_t W_i + h U_i + b_i)
-        forget_gate = rec_act(x_t W_f + h U_f + b_f)
-        candidate   = act(x_t W_c + h U_c + b_c)
-        output_gate = rec_act(x_t W_o + h U_o + b_o)
-        cell        = forget_gate * cell + input_gate * candidate
-        hidden      = output_gate * act(cell)           # act, not always tanh
-    GRU (stored in the order z, r, h~):
-        update = rec_act(x_t W_z + b_z + h U_z + b'_z)   # b' only when reset_after
-        reset  = rec_act(x_t W_r + b_r + h U_r + b'_r)
-        reset_after=True:  candidate = act(x_t W_h + b_h + reset * (h U_h + b'_h))
-        reset_after=False: candidate = act(x_t W_h + b_h + (reset * h) U_h)
-        hidden = update * hidden + (1 - update) * candidate   # update keeps the OLD state
-    SimpleRNN:
-        hidden = act(x_t W + h U + b)
-
-Scope: the trace runs in inference mode (dropout and recurrent dropout are off),
-starts from zero states (a stateful layer's stored state is ignored), and does
-not apply masks (an Embedding with `mask_zero=True` is traced as if unmasked).
+Scope: the trace runs in inference mode (dropout and recurrent dropout are off) and
+starts from zero states (a stateful layer's stored state is ignored). `trace_layer`
+applies no mask; `trace` replays a recurrent layer that the model calls with a mask
+(after an ``Embedding(mask_zero=True)``) through `masked_trace`.
 
 With `go_backwards=True` Keras reads the sequence from its last step to its
 first and returns the outputs in that reading order. The trace keeps that
@@ -40,19 +25,23 @@ with `return_sequences=True`, and `h[:, -1]` its output without it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 import keras
 import numpy as np
 
-GATE_NAMES: dict[str, tuple[str, ...]] = {
-    "lstm": ("input", "forget", "candidate", "output"),
-    "gru": ("update", "reset", "candidate"),
-    "simple_rnn": (),
-}
-
-Activation = Callable[[np.ndarray], np.ndarray]
+from lstm_core.trace_cells import _RUNNERS
+from lstm_core.trace_cells import GATE_NAMES as GATE_NAMES
+from lstm_core.trace_inputs import (
+    _as_sequence_batch,
+    _cell_kind,
+    _check_features,
+    _check_index,
+    _ensure_built,
+    _fit_model_input,
+    _initial_state,
+)
 
 
 @dataclass(frozen=True)
@@ -83,239 +72,6 @@ class LayerTrace:
     def x_steps(self) -> np.ndarray:
         """The input in the order the cell read it: `x_steps[:, t]` fed step t."""
         return self.x[:, ::-1] if self.go_backwards else self.x
-
-
-# ---------------------------------------------------------------- activations
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + exp(-z)), without overflow
-
-
-def _hard_sigmoid(z: np.ndarray) -> np.ndarray:
-    return np.clip(z / 6.0 + 0.5, 0.0, 1.0)  # Keras 3: relu6(z + 3) / 6
-
-
-def _relu(z: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0.0)
-
-
-def _linear(z: np.ndarray) -> np.ndarray:
-    return z
-
-
-_NUMPY_TWINS: tuple[tuple[Callable, Activation], ...] = (
-    (keras.activations.tanh, np.tanh),
-    (keras.activations.sigmoid, _sigmoid),
-    (keras.activations.hard_sigmoid, _hard_sigmoid),
-    (keras.activations.relu, _relu),
-    (keras.activations.linear, _linear),
-)
-
-
-def _numpy_activation(fn: Callable | None) -> Activation:
-    """A numpy version of a Keras activation: a fast twin, or the function itself."""
-    if fn is None:
-        return _linear
-    for keras_fn, twin in _NUMPY_TWINS:
-        if fn is keras_fn:
-            return twin
-
-    def via_keras(z: np.ndarray) -> np.ndarray:
-        out = fn(z.astype(np.float32))  # the layer's own maths, in its own dtype
-        return np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float64)
-
-    return via_keras
-
-
-# ---------------------------------------------------------------- validation
-
-
-def _cell_kind(layer: object) -> str:
-    """'lstm' | 'gru' | 'simple_rnn' for a supported layer, else a ValueError."""
-    cell = getattr(layer, "cell", None) if isinstance(layer, keras.layers.RNN) else None
-    for cell_type, kind in (
-        (keras.layers.LSTMCell, "lstm"),
-        (keras.layers.GRUCell, "gru"),
-        (keras.layers.SimpleRNNCell, "simple_rnn"),
-    ):
-        if isinstance(cell, cell_type):
-            return kind
-    name = getattr(layer, "name", repr(layer))
-    raise ValueError(
-        f"Only LSTM, GRU and SimpleRNN layers can be traced, but '{name}' is a "
-        f"{type(layer).__name__}."
-    )
-
-
-def _as_sequence_batch(x: object) -> np.ndarray:
-    """x as float32 (batch, timesteps, features); (timesteps, features) becomes batch 1."""
-    try:
-        arr = np.asarray(x, dtype=np.float32)
-    except (TypeError, ValueError) as err:
-        raise ValueError(
-            "The input must be a grid of numbers shaped (batch, timesteps, features)."
-        ) from err
-    if arr.ndim == 2:
-        arr = arr[np.newaxis]  # (1, timesteps, features)
-    if arr.ndim != 3:
-        raise ValueError(
-            "The input must have shape (batch, timesteps, features) or (timesteps, "
-            f"features), but it has shape {arr.shape}."
-        )
-    if 0 in arr.shape:
-        raise ValueError(f"The input is empty: its shape is {arr.shape}.")
-    return arr
-
-
-def _ensure_built(layer: keras.layers.RNN, x: np.ndarray) -> None:
-    """Build a layer that has never run, from the shape of x (its weights stay random)."""
-    if layer.built and layer.cell.built:
-        return
-    try:
-        layer.build((None, *x.shape[1:]))
-    except Exception as err:  # any build failure means the input does not fit
-        raise ValueError(
-            f"Layer '{layer.name}' has no weights yet and could not be built for an "
-            f"input of shape {x.shape}: {err}"
-        ) from err
-
-
-def _check_features(layer: keras.layers.RNN, x: np.ndarray) -> None:
-    expected = int(layer.cell.kernel.shape[0])
-    if x.shape[2] != expected:
-        raise ValueError(
-            f"The input has {x.shape[2]} feature{'s' if x.shape[2] != 1 else ''} per step "
-            f"but this layer expects {expected}."
-        )
-
-
-def _initial_state(
-    kind: str, units: int, batch: int, given: Sequence[object] | None
-) -> list[np.ndarray]:
-    """The state before the first step, one (batch, units) float64 array per state."""
-    names = ("h0", "c0") if kind == "lstm" else ("h0",)
-    if given is None:
-        return [np.zeros((batch, units)) for _ in names]
-    if isinstance(given, np.ndarray) and len(names) == 1:
-        given = [given]
-    if isinstance(given, np.ndarray | str) or len(given) != len(names):
-        listed = ", ".join(names)
-        raise ValueError(
-            f"The initial state of this layer is a list of {len(names)} (batch, units) "
-            f"arrays: [{listed}]."
-        )
-    states = []
-    for name, value in zip(names, given, strict=True):
-        try:
-            arr = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError) as err:
-            raise ValueError(f"The initial state {name} must be an array of numbers.") from err
-        if arr.shape == (units,):
-            arr = np.broadcast_to(arr, (batch, units))
-        if arr.shape != (batch, units) or not np.all(np.isfinite(arr)):
-            raise ValueError(
-                f"The initial state {name} must hold finite numbers shaped (batch, units) = "
-                f"({batch}, {units}) or (units,) = ({units},); got shape {arr.shape}."
-            )
-        states.append(arr)
-    return states
-
-
-# ---------------------------------------------------------------- the cells
-
-
-def _weights(cell: keras.Layer) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """kernel W (features, k*units), recurrent kernel U (units, k*units), bias or None."""
-    W = np.asarray(cell.kernel.numpy(), dtype=np.float64)
-    U = np.asarray(cell.recurrent_kernel.numpy(), dtype=np.float64)
-    bias = getattr(cell, "bias", None) if cell.use_bias else None
-    b = None if bias is None else np.asarray(bias.numpy(), dtype=np.float64)
-    return W, U, b
-
-
-def _empty(batch: int, steps: int, units: int, names: tuple[str, ...]) -> dict:
-    return {name: np.empty((batch, steps, units)) for name in names}
-
-
-def _run_lstm(cell: keras.Layer, x: np.ndarray, state: list[np.ndarray]) -> dict[str, np.ndarray]:
-    W, U, b = _weights(cell)
-    act, rec_act = _numpy_activation(cell.activation), _numpy_activation(cell.recurrent_activation)
-    batch, steps, _ = x.shape
-    n = cell.units
-    xw = x @ W + (0.0 if b is None else b)  # (batch, T, 4*units), all steps at once
-    out = _empty(batch, steps, n, ("h", "c", *GATE_NAMES["lstm"]))
-    hidden, cell_state = state  # (batch, units) each: h and c before the first step
-    for t in range(steps):
-        z = xw[:, t] + hidden @ U  # (batch, 4*units): x_t W + h U + b
-        input_gate = rec_act(z[:, :n])  # (batch, units)
-        forget_gate = rec_act(z[:, n : 2 * n])
-        candidate = act(z[:, 2 * n : 3 * n])
-        output_gate = rec_act(z[:, 3 * n :])
-        cell_state = forget_gate * cell_state + input_gate * candidate
-        hidden = output_gate * act(cell_state)
-        for key, value in (
-            ("h", hidden),
-            ("c", cell_state),
-            ("input", input_gate),
-            ("forget", forget_gate),
-            ("candidate", candidate),
-            ("output", output_gate),
-        ):
-            out[key][:, t] = value
-    return out
-
-
-def _gru_biases(cell: keras.Layer, b: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """(input bias, recurrent bias), each (3*units,); the recurrent one only with reset_after."""
-    zeros = np.zeros(3 * cell.units)
-    if b is None:
-        return zeros, zeros
-    if cell.reset_after:
-        return b[0], b[1]  # bias is (2, 3*units)
-    return b, zeros  # bias is (3*units,)
-
-
-def _run_gru(cell: keras.Layer, x: np.ndarray, state: list[np.ndarray]) -> dict[str, np.ndarray]:
-    W, U, b = _weights(cell)
-    b_in, b_rec = _gru_biases(cell, b)
-    act, rec_act = _numpy_activation(cell.activation), _numpy_activation(cell.recurrent_activation)
-    batch, steps, _ = x.shape
-    n = cell.units
-    xw = x @ W + b_in  # (batch, T, 3*units), all steps at once
-    out = _empty(batch, steps, n, ("h", *GATE_NAMES["gru"]))
-    (hidden,) = state  # (batch, units)
-    for t in range(steps):
-        x_z, x_r, x_h = xw[:, t, :n], xw[:, t, n : 2 * n], xw[:, t, 2 * n :]
-        h_zr = hidden @ U[:, : 2 * n] + b_rec[: 2 * n]  # (batch, 2*units)
-        update = rec_act(x_z + h_zr[:, :n])  # (batch, units)
-        reset = rec_act(x_r + h_zr[:, n:])
-        if cell.reset_after:
-            candidate = act(x_h + reset * (hidden @ U[:, 2 * n :] + b_rec[2 * n :]))
-        else:
-            candidate = act(x_h + (reset * hidden) @ U[:, 2 * n :])
-        hidden = update * hidden + (1.0 - update) * candidate
-        out["h"][:, t], out["update"][:, t] = hidden, update
-        out["reset"][:, t], out["candidate"][:, t] = reset, candidate
-    return out
-
-
-def _run_simple_rnn(
-    cell: keras.Layer, x: np.ndarray, state: list[np.ndarray]
-) -> dict[str, np.ndarray]:
-    W, U, b = _weights(cell)
-    act = _numpy_activation(cell.activation)
-    batch, steps, _ = x.shape
-    xw = x @ W + (0.0 if b is None else b)  # (batch, T, units), all steps at once
-    h = np.empty((batch, steps, cell.units))
-    (hidden,) = state  # (batch, units)
-    for t in range(steps):
-        hidden = act(xw[:, t] + hidden @ U)  # (batch, units)
-        h[:, t] = hidden
-    return {"h": h}
-
-
-_RUNNERS = {"lstm": _run_lstm, "gru": _run_gru, "simple_rnn": _run_simple_rnn}
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -357,6 +113,49 @@ def trace_layer(
     )
 
 
+def masked_trace(layer: keras.layers.RNN, x: np.ndarray, mask: np.ndarray) -> LayerTrace:
+    """``trace_layer`` with a mask, as Keras runs ``layer(x, mask=mask)``.
+
+    x (batch, T, features), mask (batch, T) bool. A masked step changes nothing: h (and
+    c) keep their values (zeros before the first kept step), exactly what Keras' layer
+    returns with ``return_sequences=True``. Each sample's kept steps are traced on their
+    own; the gates of a skipped step are NaN (nothing was computed there).
+    """
+    x, mask = np.asarray(x, dtype=np.float32), np.asarray(mask, dtype=bool)
+    if x.ndim != 3 or mask.shape != x.shape[:2]:
+        raise ValueError(
+            f"The mask must have one True/False per sample and step: x has shape {x.shape} "
+            f"but the mask has shape {mask.shape}."
+        )
+    full = trace_layer(layer, x)  # the unmasked trace: names, kinds, shapes
+    batch, steps = mask.shape
+    reading = np.arange(steps)[::-1] if full.go_backwards else np.arange(steps)
+    h = np.zeros(full.h.shape, np.float32)  # (batch, T, units) in reading order
+    c = None if full.c is None else np.zeros(full.c.shape, np.float32)
+    gates = {name: np.full(g.shape, np.nan, np.float32) for name, g in full.gates.items()}
+    for i in range(batch):
+        kept = np.flatnonzero(mask[i])  # positions in x, ascending
+        if kept.size == 0:
+            continue  # every step skipped: the state stays at zero
+        part = trace_layer(layer, x[i : i + 1, kept])  # (1, k, units), reading order
+        done = np.cumsum(mask[i, reading]) - 1  # (T,) index into part after reading step s
+        for s, k in enumerate(done):
+            if k < 0:
+                continue
+            h[i, s] = part.h[0, k]
+            if c is not None:
+                c[i, s] = part.c[0, k]
+            if mask[i, reading[s]]:
+                for name in gates:
+                    gates[name][i, s] = part.gates[name][0, k]
+    return replace(
+        full,
+        h=_frozen(h),
+        c=None if c is None else _frozen(c),
+        gates={name: _frozen(g) for name, g in gates.items()},
+    )
+
+
 def trace(model: keras.Model, x: object) -> list[LayerTrace]:
     """One LayerTrace per recurrent layer of `model`, in order (empty if there is none).
 
@@ -376,8 +175,11 @@ def trace(model: keras.Model, x: object) -> list[LayerTrace]:
     except Exception as err:  # Keras/TF errors on a bad input become one clear message
         raise ValueError(f"The model could not run on this input: {err}") from err
     traces: list[LayerTrace] = []
-    for layer, layer_x in zip(targets, layer_inputs, strict=True):
-        traces.extend(_trace_any(layer, layer_x))
+    for layer, (layer_x, mask) in zip(targets, layer_inputs, strict=True):
+        if mask is not None and isinstance(layer, keras.layers.RNN):
+            traces.append(masked_trace(layer, layer_x, mask))
+        else:
+            traces.extend(_trace_any(layer, layer_x))
     return traces
 
 
@@ -410,11 +212,6 @@ def step_values(
 # ---------------------------------------------------------------- model helpers
 
 
-def _check_index(what: str, index: int, size: int) -> None:
-    if not 0 <= index < size:
-        raise ValueError(f"There is no {what} {index}: this trace has {size} (0 to {size - 1}).")
-
-
 def _is_traceable(layer: keras.Layer) -> bool:
     if isinstance(layer, keras.layers.Bidirectional | keras.Model):
         return True
@@ -433,42 +230,31 @@ def _trace_any(layer: keras.Layer, x: np.ndarray) -> list[LayerTrace]:
     return [trace_layer(layer, x)]
 
 
-def _fit_model_input(model: keras.Model, x: object) -> object:
-    """Check x against a single-input model's declared shape; add a batch axis if missing."""
-    try:
-        expected = tuple(model.inputs[0].shape) if len(model.inputs) == 1 else None
-    except (AttributeError, ValueError, TypeError):  # an unbuilt Sequential has no inputs
-        expected = None
-    if expected is None:
-        return x
-    arr = np.asarray(x)
-    if arr.ndim == len(expected) - 1:
-        arr = arr[np.newaxis]  # one sample without its batch axis
-    fits = arr.ndim == len(expected) and all(
-        want is None or want == got for want, got in zip(expected[1:], arr.shape[1:], strict=True)
-    )
-    if not fits:
-        declared = "(" + ", ".join("any" if d is None else str(d) for d in expected) + ")"
-        raise ValueError(
-            f"This model expects input of shape {declared} (first number = samples), "
-            f"but the input has shape {np.shape(x)}."
-        )
-    return arr
+def _inputs_of(model: keras.Model, targets: list, x: object) -> list[tuple]:
+    """(input, mask or None) of each target layer inside the model, in inference mode.
 
-
-def _inputs_of(model: keras.Model, targets: list, x: object) -> list[np.ndarray]:
-    """The input each target layer receives inside the model, in inference mode."""
+    A layer called with a mask (after an ``Embedding(mask_zero=True)``) records
+    ``[inputs, mask]`` as its input; the mask says which steps it skips.
+    """
     if isinstance(model, keras.Sequential):
         wanted, found, current = {id(t) for t in targets}, {}, np.asarray(x)
         for layer in model.layers:
             if id(layer) in wanted:
-                found[id(layer)] = np.asarray(keras.ops.convert_to_numpy(current))
+                found[id(layer)] = (np.asarray(keras.ops.convert_to_numpy(current)), None)
             if len(found) == len(targets):
                 break
             current = layer(current, training=False)
         return [found[id(layer)] for layer in targets]
-    probe = keras.Model(model.input, [layer.input for layer in targets])
-    outputs = probe(x, training=False)
-    if not isinstance(outputs, list | tuple):
-        outputs = [outputs]
-    return [np.asarray(keras.ops.convert_to_numpy(o)) for o in outputs]
+    received = [layer.input for layer in targets]
+    flat = [r for pair in received for r in (pair if isinstance(pair, list | tuple) else [pair])]
+    outputs = keras.Model(model.input, flat)(x, training=False)
+    outputs = [np.asarray(keras.ops.convert_to_numpy(o)) for o in keras.tree.flatten(outputs)]
+    found, at = [], 0
+    for pair in received:
+        if isinstance(pair, list | tuple):
+            found.append((outputs[at], outputs[at + 1].astype(bool)))
+            at += 2
+        else:
+            found.append((outputs[at], None))
+            at += 1
+    return found

@@ -1,16 +1,9 @@
 """A fast training loop that streams per-epoch metrics, for a student waiting on Train.
 
-``model.fit`` spends ~50 ms of Python bookkeeping per epoch; on the tutorials' tiny data
-that is nearly all of the time. Here many epochs run inside one XLA-compiled
-``tf.while_loop``, with the weights travelling as arguments (Keras 3's
-``stateless_call``; the optimizers are written out in ``lstm_core.optimizers`` with Keras'
-exact updates, because the TensorFlow backend refuses ``optimizer.stateless_apply``).
-The compiled loop is cached per
-architecture, so a fresh model of the same spec reuses it: a second Train click with the
-same settings compiles nothing. What a student moves most often costs no compile either:
-dropout rates reach the graph as arguments (only "dropout or none" is part of the
-architecture), and on data of at most ``PAD_BATCH_SAMPLES`` samples every batch size
-runs in one loop whose batches are padded to the whole data with zero weights.
+The loop itself (``model.fit``'s bookkeeping replaced by many epochs inside one
+XLA-compiled ``tf.while_loop``, cached per architecture) lives in
+``lstm_core.training_loop``; ``TrainConfig`` and the validation split in
+``lstm_core.training_config``. This module runs it in chunks and keeps the history.
 
 Semantics follow ``model.fit``: shuffled mini-batches each epoch (the last one may be
 smaller), Adam, RMSprop or SGD with Keras' defaults, the epoch's loss is the
@@ -27,83 +20,30 @@ of at most ~0.2 s.
 from __future__ import annotations
 
 import math
-import os
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from lstm_core import optimizers, schema
 from lstm_core.datasets import Dataset
-from lstm_core.dropout_rates import RATE_ATTRIBUTES
-from lstm_core.dropout_rates import rate_slots as _rate_slots
-from lstm_core.dropout_rates import rates as _rates
-from lstm_core.dropout_rates import rates_as_arguments as _rates_as_arguments
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from lstm_core.training_config import OPTIMIZERS as OPTIMIZERS
+from lstm_core.training_config import TrainConfig as TrainConfig
+from lstm_core.training_config import split_validation as split_validation
+from lstm_core.training_loop import _CACHE as _CACHE
+from lstm_core.training_loop import EXPLODE_FACTOR as EXPLODE_FACTOR
+from lstm_core.training_loop import MAX_CACHED_LOOPS as MAX_CACHED_LOOPS
+from lstm_core.training_loop import MAX_CHUNK_EPOCHS as MAX_CHUNK_EPOCHS
+from lstm_core.training_loop import PAD_BATCH_SAMPLES as PAD_BATCH_SAMPLES
+from lstm_core.training_loop import _architecture_key as _architecture_key
+from lstm_core.training_loop import _compiled_loop as _compiled_loop
+from lstm_core.training_loop import _per_sample
+from lstm_core.training_loop import batch_rows as batch_rows
+from lstm_core.training_loop import exploded as exploded
 
 CHUNK_SECONDS = 0.2  # how long one compiled call may run before we report and check Stop
-MAX_CHUNK_EPOCHS = 256  # static size of the per-call epoch buffer
-EXPLODE_FACTOR = 1e6  # a loss this many times its first epoch's is a diverged run
 MAX_SNAPSHOTS = 50  # weight copies kept per run, for replaying the gates across training
 SNAPSHOT_BYTES = 16 * 2**20  # and at most this much memory for them
-PAD_BATCH_SAMPLES = 32  # data this small trains every batch size in one compiled loop
-OPTIMIZERS = tuple(optimizers.UPDATES)  # each as keras.optimizers.<Name>(learning_rate=lr)
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """How to train: the same schema feeds the widgets, the checks and the generated code."""
-
-    epochs: int = schema.param(200, "Epochs", lo=1, hi=5000, step=1)
-    batch_size: int = schema.param(32, "Batch size", lo=1, hi=1024, step=1)
-    learning_rate: float = schema.param(1e-3, "Learning rate", lo=1e-5, hi=1.0, log=True)
-    seed: int = schema.param(0, "Seed", lo=0, hi=2**31 - 1, step=1)
-    patience: int | None = schema.param(
-        None,
-        "Early-stopping patience",
-        lo=1,
-        hi=5000,
-        step=1,
-        optional=True,
-        on_value=10,
-        help="Stop when the loss has not improved for this many epochs (None: never).",
-    )
-    optimizer: str = schema.param(
-        "adam",
-        "Optimizer",
-        choices=OPTIMIZERS,
-        help="How the weights follow the gradient, each with Keras' defaults: Adam (seeds 000, "
-        "001, 003, 004), RMSprop (seed 002) or plain SGD.",
-    )
-    validation_split: float = schema.param(
-        0.0,
-        "Validation split",
-        lo=0.0,
-        hi=0.5,
-        step=0.05,
-        help="Keep this fraction of the samples (the last ones, as Keras does) out of training "
-        "and measure the loss on them after every epoch: the way to see overfitting.",
-    )
-    monitor: str = schema.param(
-        "loss",
-        "Early stopping watches",
-        choices=("loss", "val_loss"),
-        help="The loss early stopping waits on: the training loss, or the validation loss "
-        "(which tells you when the model starts to overfit).",
-    )
-    shuffle: bool = True
-
-    def __post_init__(self):
-        schema.check(self)
-        if self.monitor == "val_loss" and not self.validation_split:
-            raise ValueError(
-                "Early stopping on the validation loss needs a validation split above 0: "
-                "set one, or let early stopping watch the training loss."
-            )
 
 
 @dataclass
@@ -221,23 +161,6 @@ def warm_up(spec, dataset: Dataset, config: TrainConfig) -> None:
     loop.run(state, dataset, held_out, np.random.default_rng(0), 0, config)
 
 
-def split_validation(dataset: Dataset, fraction: float) -> tuple[Dataset, Dataset | None]:
-    """(training part, validation part or None): ``model.fit(validation_split=…)``'s split,
-    the last ``fraction`` of the samples, taken before any shuffling."""
-    if not fraction:
-        return dataset, None
-    n = int(dataset.x.shape[0])
-    split_at = int(math.floor(n * (1.0 - fraction)))
-    if split_at == 0 or split_at == n:
-        raise ValueError(
-            f"A validation split of {fraction:g} of {n} samples leaves "
-            f"{split_at} for training and {n - split_at} for validation: both need at least "
-            "one. Choose another split, or train without validation."
-        )
-    part = lambda rows: replace(dataset, x=dataset.x[rows], y=dataset.y[rows])  # noqa: E731
-    return part(slice(0, split_at)), part(slice(split_at, n))
-
-
 def _finish(result: TrainResult, reason: str, message: str, start: float) -> TrainResult:
     result.stop_reason, result.message = reason, message
     result.seconds = time.perf_counter() - start
@@ -272,281 +195,3 @@ def _check_trainable(model, dataset: Dataset) -> None:
         raise ValueError("The dataset has no samples to train on.")
     if not np.all(np.isfinite(dataset.x)) or not np.all(np.isfinite(dataset.y)):
         raise ValueError("The data contains NaN or infinite values; remove them first.")
-
-
-# ---------------------------------------------------------------------------
-# The compiled loop, cached per architecture
-# ---------------------------------------------------------------------------
-
-MAX_CACHED_LOOPS = 32  # compiled architectures kept for a classroom; the oldest goes first
-_CACHE: OrderedDict[tuple, _Loop] = OrderedDict()
-_CACHE_LOCK = threading.Lock()
-
-
-def _compiled_loop(
-    model, dataset: Dataset, config: TrainConfig, held_out: Dataset | None = None
-) -> _Loop:
-    key = _architecture_key(model, dataset, config, held_out)
-    with _CACHE_LOCK:
-        loop = _CACHE.get(key)
-        if loop is None:
-            loop = _CACHE[key] = _Loop(model, dataset, config, held_out)
-            while len(_CACHE) > MAX_CACHED_LOOPS:
-                _CACHE.popitem(last=False)
-        _CACHE.move_to_end(key)
-    return loop
-
-
-def _architecture_key(
-    model, dataset: Dataset, config: TrainConfig, held_out: Dataset | None = None
-) -> tuple:
-    """Everything the compiled graph depends on; weights, lr, seeds and rates are arguments.
-
-    A dropout rate counts only as "some or none": a rate above 0 draws masks (a different
-    graph), its value is a number fed to the graph.
-    """
-    import json
-
-    from lstm_core import models
-
-    def strip(obj):
-        if isinstance(obj, dict):
-            return {k: strip(v) for k, v in obj.items() if k not in ("name", "seed")}
-        if isinstance(obj, list):
-            return [strip(v) for v in obj]
-        return obj
-
-    layout = strip(model.get_config())
-    for layer in layout.get("layers", []):  # the layers whose rates _rate_slots feeds
-        if layer.get("class_name") in models.RECURRENT_LAYERS:
-            for attr in RATE_ATTRIBUTES:
-                layer["config"][attr] = layer["config"][attr] > 0
-    arch = json.dumps(layout, sort_keys=True, default=str)
-    shapes = (dataset.x.shape, dataset.y.shape, batch_rows(dataset.x.shape[0], config.batch_size))
-    validation = None if held_out is None else (held_out.x.shape, config.monitor)
-    return (arch, str(model.loss), dataset.task, shapes, config.optimizer, validation)
-
-
-def batch_rows(samples: int, batch_size: int) -> int:
-    """Rows of one compiled batch: all samples on tiny data (any batch size fits), else the batch.
-
-    On tiny data a batch of b < rows samples is the b real rows followed by padding rows of
-    weight 0, so changing the batch size reuses the compiled loop.
-    """
-    return samples if samples <= PAD_BATCH_SAMPLES else min(batch_size, samples)
-
-
-class _Loop:
-    """One XLA-compiled training loop; any model with the same architecture can use it."""
-
-    def __init__(self, template, dataset: Dataset, config: TrainConfig, held_out=None):
-        import keras
-
-        self.template = template
-        self.loss_fn = keras.losses.get(template.loss)
-        self.classify = dataset.task != "regression"
-        self.metric_names = ["loss", "accuracy"] if self.classify else ["loss"]
-        self.validate = held_out is not None  # val_loss (and val_accuracy) after every epoch
-        if self.validate:
-            self.metric_names += [f"val_{name}" for name in self.metric_names]
-        self.watch_validation = config.monitor == "val_loss"
-        self.update = optimizers.UPDATES[config.optimizer]
-        self.n = int(dataset.x.shape[0])
-        self.rows = batch_rows(self.n, config.batch_size)  # static rows of one batch
-        self.slots = _rate_slots(template)
-        self._fn = self._make_fn()
-
-    # -- state in and out -------------------------------------------------------------
-
-    def initial_state(self, model, config: TrainConfig) -> dict:
-        import tensorflow as tf
-
-        trainable = [tf.convert_to_tensor(v.value) for v in model.trainable_variables]
-        opt = {
-            "iteration": tf.constant(0.0, tf.float32),
-            "learning_rate": tf.constant(config.learning_rate, tf.float32),
-            "momentum": [tf.zeros_like(w) for w in trainable],
-            "velocity": [tf.zeros_like(w) for w in trainable],
-        }
-        non_trainable = []
-        for i, v in enumerate(model.non_trainable_variables):
-            if "seed_generator" in v.path:  # dropout masks follow the run's seed
-                non_trainable.append(tf.constant([config.seed, 7919 * (i + 1)], v.dtype))
-            else:
-                non_trainable.append(tf.convert_to_tensor(v.value))
-        return {
-            "trainable": trainable,
-            "non_trainable": non_trainable,
-            "optimizer": opt,
-            "best": tf.constant(np.inf, tf.float32),
-            "first": tf.constant(np.nan, tf.float32),  # the first epoch's loss
-            "wait": tf.constant(0, tf.int32),
-            "epoch": tf.constant(0, tf.int32),
-            "rates": tf.constant(_rates(model, self.slots)),  # (slots, 2) rate, 1/(1-rate)
-        }
-
-    def write_back(self, model, state: dict) -> None:
-        for var, value in zip(model.trainable_variables, state["trainable"], strict=True):
-            var.assign(value)
-        for var, value in zip(model.non_trainable_variables, state["non_trainable"], strict=True):
-            var.assign(value)
-
-    # -- one call: up to n epochs ------------------------------------------------------
-
-    def run(self, state: dict, dataset: Dataset, held_out, rng, n: int, config: TrainConfig):
-        import tensorflow as tf
-
-        order = self._orders(rng, n, config.shuffle)
-        batch = min(config.batch_size, self.n)
-        patience = config.patience if config.patience is not None else 2**30
-        val = held_out if held_out is not None else dataset  # unused without validation
-        out = self._fn(
-            state, tf.constant(dataset.x), tf.constant(dataset.y), order,
-            tf.constant(batch, tf.int32), tf.constant(n, tf.int32), tf.constant(patience, tf.int32),
-            tf.constant(EXPLODE_FACTOR, tf.float32), tf.constant(val.x), tf.constant(val.y),
-        )  # fmt: skip
-        state, metrics, done, stop = out
-        done, stop = int(done), int(stop)
-        metrics = metrics.numpy()  # (MAX_CHUNK_EPOCHS, 4): loss, accuracy, val_loss, val_acc.
-        columns = {"loss": 0, "accuracy": 1, "val_loss": 2, "val_accuracy": 3}
-        logs = [
-            {name: float(metrics[e, columns[name]]) for name in self.metric_names}
-            for e in range(done)
-        ]
-        reason = {0: None, 1: "early_stopping", 2: "nan", 3: "diverged"}[stop]
-        return state, logs, done, reason
-
-    def _orders(self, rng: np.random.Generator, n: int, shuffle: bool) -> np.ndarray:
-        """(MAX_CHUNK_EPOCHS, samples): the sample order of each epoch (the graph cuts batches)."""
-        order = np.zeros((MAX_CHUNK_EPOCHS, self.n), np.int32)
-        for e in range(n):
-            order[e] = rng.permutation(self.n) if shuffle else np.arange(self.n)
-        return order
-
-    # -- the graph ---------------------------------------------------------------------
-
-    def _make_fn(self):
-        import tensorflow as tf
-
-        step = self._make_step()
-
-        def run_epochs(state, x, y, order, batch, n, patience, explode_factor, x_val, y_val):
-            steps = (self.n + batch - 1) // batch  # ceil: the last batch may be smaller
-            col = tf.range(self.rows)
-
-            def rows_of(e, s):
-                """Indices and weights of batch s of epoch e (padding rows: sample 0, weight 0)."""
-                pos = s * batch + col  # (rows,)
-                valid = tf.logical_and(col < batch, pos < self.n)
-                idx = tf.where(valid, tf.gather(order[e], tf.minimum(pos, self.n - 1)), 0)
-                return idx, tf.cast(valid, tf.float32)
-
-            metrics = tf.TensorArray(tf.float32, size=MAX_CHUNK_EPOCHS)
-
-            def cond(e, state, metrics, stop):
-                return tf.logical_and(e < n, tf.equal(stop, 0))
-
-            def body(e, state, metrics, stop):
-                params = (state["trainable"], state["non_trainable"], state["optimizer"])
-
-                def one_batch(s, params, loss_sum, correct):
-                    params, loss, hits, count = step(params, x, y, *rows_of(e, s))
-                    return s + 1, params, loss_sum + loss * count, correct + hits
-
-                _, params, loss_sum, correct = tf.while_loop(
-                    lambda s, *_: s < steps,
-                    one_batch,
-                    (tf.constant(0), params, tf.constant(0.0), tf.constant(0.0)),
-                )
-                epoch_loss = loss_sum / self.n  # (,) sample-weighted mean, like fit's tracker
-                val_loss, val_accuracy = validate(params, x_val, y_val)
-                watched = val_loss if self.watch_validation else epoch_loss
-                improved = watched < state["best"]
-                best = tf.where(improved, watched, state["best"])
-                wait = tf.where(improved, 0, state["wait"] + 1)
-                epoch = state["epoch"]
-                first = tf.where(epoch == 0, epoch_loss, state["first"])
-                stop = tf.where(
-                    tf.logical_not(tf.math.is_finite(epoch_loss)),
-                    2,
-                    tf.where(
-                        exploded(epoch_loss, first, explode_factor),
-                        3,
-                        tf.where(tf.logical_and(wait >= patience, epoch > 0), 1, 0),
-                    ),
-                )
-                new_state = {
-                    "trainable": params[0],
-                    "non_trainable": params[1],
-                    "optimizer": params[2],
-                    "best": best,
-                    "first": first,
-                    "wait": wait,
-                    "epoch": epoch + 1,
-                    "rates": state["rates"],
-                }
-                row = tf.stack([epoch_loss, correct / self.n, val_loss, val_accuracy])
-                metrics = metrics.write(e, row)
-                return e + 1, new_state, metrics, stop
-
-            e, state, metrics, stop = tf.while_loop(
-                cond, body, (tf.constant(0), state, metrics, tf.constant(0))
-            )
-            return state, metrics.stack(), e, stop
-
-        def validate(params, x_val, y_val):
-            """Loss and accuracy on the held-out samples in inference mode (as fit does)."""
-            if not self.validate:
-                return tf.constant(0.0), tf.constant(0.0)
-            pred, _ = self.template.stateless_call(params[0], params[1], x_val, training=False)
-            loss = tf.reduce_mean(_per_sample(self.loss_fn(y_val, pred)))
-            accuracy = tf.constant(0.0)
-            if self.classify:
-                right = tf.cast(tf.argmax(pred, -1) == tf.argmax(y_val, -1), tf.float32)
-                accuracy = tf.reduce_mean(_per_sample(right))
-            return loss, accuracy
-
-        def epochs(state, *args):
-            with _rates_as_arguments(self.template, self.slots, state["rates"]):
-                return run_epochs(state, *args)
-
-        return tf.function(epochs, jit_compile=True, reduce_retracing=True)
-
-    def _make_step(self):
-        import tensorflow as tf
-
-        model, loss_fn, classify, update = self.template, self.loss_fn, self.classify, self.update
-
-        def step(params, x, y, idx, w):
-            trainable, non_trainable, opt_vars = params
-            xb, yb = tf.gather(x, idx), tf.gather(y, idx)  # (batch, T, F), (batch, ...)
-            count = tf.reduce_sum(w)
-            with tf.GradientTape() as tape:
-                tape.watch(trainable)
-                pred, new_non_trainable = model.stateless_call(
-                    trainable, non_trainable, xb, training=True
-                )
-                per_sample = _per_sample(loss_fn(yb, pred))  # (batch,)
-                loss = tf.reduce_sum(per_sample * w) / count
-            grads = tape.gradient(loss, trainable)
-            trainable, opt_vars = update(opt_vars, grads, trainable)
-            hits = tf.constant(0.0)
-            if classify:
-                right = tf.cast(tf.argmax(pred, -1) == tf.argmax(yb, -1), tf.float32)
-                hits = tf.reduce_sum(_per_sample(right) * w)
-            return (trainable, list(new_non_trainable), opt_vars), loss, hits, count
-
-        return step
-
-
-def exploded(loss, first, factor=EXPLODE_FACTOR):
-    """The divergence rule: a loss over ``factor`` times the first epoch's (tensors or numbers)."""
-    return (first > 0) & (loss > factor * first)
-
-
-def _per_sample(values):
-    """Average every axis but the first: (batch, T) -> (batch,)."""
-    import tensorflow as tf
-
-    rank = len(values.shape)
-    return values if rank == 1 else tf.reduce_mean(values, axis=list(range(1, rank)))

@@ -3,7 +3,8 @@
 A worker is a spawned process that imports TensorFlow once, then trains the jobs it is
 sent (``worker_main``) and reports back through the pool's result queue: each chunk's
 epochs, every k-th epoch's weights, and the end with the final weights and its RSS. The
-pool replaces a worker whose RSS passed its limit; XLA's compiled loops go with it.
+pool replaces a worker whose RSS passed its limit; XLA's compiled loops go with it, but
+their programs stay in the on-disk cache (``lstm_core.xla_cache``) for the next worker.
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ class _main_module_hidden:  # noqa: N801 - used as a ``with`` statement
 
 def worker_main(slot: int, tasks, results, stop_value) -> None:
     """Loop of a worker process: train the jobs it is given, report back through ``results``."""
+    from lstm_core import xla_cache
+
+    xla_cache.enable()  # before TensorFlow: loops compiled before (by anyone) load from disk
     from lstm_core import models, training  # TensorFlow loads here, once per worker
 
     parent = os.getppid()

@@ -21,12 +21,13 @@ One module per subject:
 * ``explainers`` – the sigmoid and tanh transfer functions;
 * ``data`` – input sequences, windows, one-hot text;
 * ``training`` – loss and accuracy curves;
-* ``predictions`` – predictions against targets, class probabilities;
+* ``predictions`` – predictions against targets, along a series, class probabilities;
 * ``states`` – state and gate heatmaps, one unit over time, clickable cells;
 * ``cell_diagram`` – the LSTM / GRU / SimpleRNN cell as SVG text;
 * ``memory`` – the long-memory sweep: accuracy against the sequence length;
 * ``gradients`` – the size of the gradient at every time step, per cell;
-* ``text`` – the sentiment lesson: the model's opinion after each word.
+* ``text`` – the sentiment lesson: the model's opinion after each word;
+* ``board`` – the class board: every submitted run's final loss against its units.
 
 Pages use the package as one namespace (``charts.state_heatmap(...)``, and
 ``cached.figure`` looks builders up by name), so every public name is re-exported
@@ -36,6 +37,7 @@ home page, which imports it, opens fast.
 
 from __future__ import annotations
 
+from app.charts.board import class_board
 from app.charts.cell_diagram import (
     ASSET_PATH,
     GRU_SYMBOLS,
@@ -47,7 +49,7 @@ from app.charts.data import one_hot_matrix, sequence_heatmap, series_windows, wi
 from app.charts.explainers import transfer_functions
 from app.charts.gradients import gradient_flow
 from app.charts.memory import CELL_COLORS, accuracy_by_length
-from app.charts.predictions import predictions_vs_targets, probability_bars
+from app.charts.predictions import predictions_vs_targets, probability_bars, series_predictions
 from app.charts.states import (
     MAX_CELL_TEXT_STEPS,
     MAX_CELL_TEXT_UNITS,
@@ -77,6 +79,7 @@ from app.charts.text import reading_so_far
 from app.charts.training import compare_curves, run_spread, training_curves
 
 __all__ = [
+    "class_board",
     # builders
     "transfer_functions",
     "sequence_heatmap",
@@ -88,6 +91,7 @@ __all__ = [
     "run_spread",
     "predictions_vs_targets",
     "probability_bars",
+    "series_predictions",
     "state_heatmap",
     "unit_lines",
     "step_labels",

@@ -21,6 +21,8 @@ from app.charts.style import (
     _style,
 )
 
+LONG_SERIES = 24  # positions: beyond this the window rows have no room for their numbers
+
 
 def _squeeze_feature(x: np.ndarray, name: str) -> np.ndarray:
     """(samples, timesteps) or (samples, timesteps, 1) -> (samples, timesteps)."""
@@ -103,10 +105,15 @@ def series_windows(
     window: int,
     n_windows: int | None = None,
     title: str = "Windowing a series: x = a window, y = the next value",
+    extra: dict[str, np.ndarray] | None = None,
+    test_from: int | None = None,
+    name: str = "series",
 ) -> go.Figure:
     """A numeric series with its first windows drawn as shaded spans and their targets.
 
-    Top: the series (line + markers), the targets of the shown windows as stars.
+    Top: the series (line + markers), the targets of the shown windows as stars; more
+    input features (``extra``: name -> values, one per position) as dotted lines on a
+    second y axis; the test part (from position ``test_from``) shaded.
     Bottom: one row per window, a shaded span over the window's positions and a
     star at the position of its target (x = window, y = next value).
     """
@@ -117,17 +124,24 @@ def series_windows(
         raise ValueError(
             f"A window of {window} needs a series longer than {window} values (got {values.size})."
         )
+    extra = {key: _as_float_array(v, key).ravel() for key, v in (extra or {}).items()}
+    for key, v in extra.items():
+        if v.size != values.size:
+            raise ValueError(
+                f"The feature '{key}' has {v.size} values for {values.size} positions."
+            )
     shown = min(total, 4 if n_windows is None else max(1, int(n_windows)))
     positions = np.arange(values.size)
     fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, row_heights=[0.55, 0.45], vertical_spacing=0.06
-    )
+        rows=2, cols=1, shared_xaxes=True, row_heights=[0.55, 0.45], vertical_spacing=0.06,
+        specs=[[{"secondary_y": bool(extra)}], [{}]],
+    )  # fmt: skip
     fig.add_trace(
         go.Scatter(
             x=positions,
             y=values,
             mode="lines+markers",
-            name="series",
+            name=name,
             line={"color": "#555", "width": 2},
             marker={"size": 9},
             hovertemplate="position %{x}: %{y:.3g}<extra></extra>",
@@ -135,10 +149,27 @@ def series_windows(
         row=1,
         col=1,
     )
+    for k, (key, v) in enumerate(extra.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=positions, y=v, mode="lines", name=key,
+                line={"color": QUALITATIVE[(k + 4) % len(QUALITATIVE)], "width": 2, "dash": "dot"},
+                hovertemplate=key + " at %{x}: %{y:.3g}<extra></extra>",
+            ),
+            row=1, col=1, secondary_y=True,
+        )  # fmt: skip
+    long = values.size > LONG_SERIES
     for k in range(shown):
-        _add_window_row(fig, values, window, k)
+        _add_window_row(fig, values, window, k, numbers=not long)
+    if test_from is not None and 0 < test_from < values.size:
+        fig.add_vrect(x0=test_from - 0.5, x1=values.size - 0.5, fillcolor="#9DB4C8",
+                      opacity=0.25, line_width=0, row=1, col=1)  # fmt: skip
+        fig.add_annotation(x=test_from - 0.5, xanchor="left", y=0, yref="y domain",
+                           yanchor="bottom", text="test part", showarrow=False)  # fmt: skip
     fig.update_xaxes(title_text="position in the series", row=2, col=1)
-    fig.update_yaxes(title_text="value", row=1, col=1)
+    fig.update_yaxes(title_text="value" if not extra else name, row=1, col=1, secondary_y=False)
+    if extra:  # no title: it would run into the legend, which names the dotted lines
+        fig.update_yaxes(row=1, col=1, secondary_y=True, showgrid=False, nticks=4)
     fig.update_yaxes(
         tickmode="array",
         tickvals=list(range(shown)),
@@ -148,10 +179,17 @@ def series_windows(
         row=2,
         col=1,
     )
-    return _style(fig, title, _clamp_height(300 + 25 * shown), margin={"l": 100})
+    height = _clamp_height(300 + 25 * shown)
+    if not (long or extra):
+        return _style(fig, title, height, margin={"l": 100})
+    # a long series needs the width: the legend goes under the chart
+    legend = {"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "xanchor": "left"}
+    return _style(fig, title, height + 90, margin={"l": 100, "b": 150}, legend=legend)
 
 
-def _add_window_row(fig: go.Figure, values: np.ndarray, window: int, k: int) -> None:
+def _add_window_row(
+    fig: go.Figure, values: np.ndarray, window: int, k: int, numbers: bool = True
+) -> None:
     color = QUALITATIVE[k % len(QUALITATIVE)]
     span = np.arange(k, k + window)
     target_pos = k + window
@@ -170,10 +208,21 @@ def _add_window_row(fig: go.Figure, values: np.ndarray, window: int, k: int) -> 
         row=2,
         col=1,
     )
+    if numbers:  # the window's numbers inside its span (too narrow on a long series)
+        _add_window_numbers(fig, values, span, k)
+    for row, y in ((2, k), (1, values[target_pos])):
+        fig.add_trace(
+            _target_star(target_pos, y, f"target of window {k + 1}", f"w{k}", color, label, 18),
+            row=row,
+            col=1,
+        )
+
+
+def _add_window_numbers(fig: go.Figure, values: np.ndarray, span: np.ndarray, k: int) -> None:
     fig.add_trace(
         go.Scatter(
             x=span,
-            y=[k] * window,
+            y=[k] * len(span),
             mode="text",
             text=[_fmt(v) for v in values[span]],
             textfont={"size": BASE_FONT_SIZE},
@@ -184,12 +233,6 @@ def _add_window_row(fig: go.Figure, values: np.ndarray, window: int, k: int) -> 
         row=2,
         col=1,
     )
-    for row, y in ((2, k), (1, values[target_pos])):
-        fig.add_trace(
-            _target_star(target_pos, y, f"target of window {k + 1}", f"w{k}", color, label, 18),
-            row=row,
-            col=1,
-        )
 
 
 def windows_chart(x: np.ndarray, y: np.ndarray) -> go.Figure:

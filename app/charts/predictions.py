@@ -1,4 +1,5 @@
-"""What the trained model says: predictions against targets, class probabilities."""
+"""What the trained model says: predictions against targets, along a series, class
+probabilities."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from app.charts.style import (
     BASE_FONT_SIZE,
     CORRECT_COLOR,
     HIGHLIGHT_COLOR,
+    HIGHLIGHT_TEXT_COLOR,
     MUTED_COLOR,
     QUALITATIVE,
     WRONG_COLOR,
@@ -216,3 +218,74 @@ def probability_bars(
     fig.update_xaxes(title_text=axis_title, type="category")
     fig.update_yaxes(title_text=value_title, range=[0, 1.12], tickvals=[0, 0.25, 0.5, 0.75, 1])
     return _style(fig, title, 320, showlegend=False)
+
+
+def series_predictions(
+    series: np.ndarray,
+    positions: np.ndarray,
+    predicted: np.ndarray,
+    test_from: int | None = None,
+    first_positions: np.ndarray | None = None,
+    first_predicted: np.ndarray | None = None,
+    name: str = "series",
+    title: str = "Predictions along the series",
+) -> go.Figure:
+    """A series with the value each window predicted placed where its target sits.
+
+    ``positions``/``predicted``: the number after each window (training and test part).
+    ``test_from``: the first position of the test part, shaded, with a dotted line at
+    the highest value the training windows hold (the top of what a scaler fitted on the
+    training data sees). ``first_positions``/``first_predicted`` (a model trained with a
+    target at every step): the value predicted after each window's first step alone.
+    """
+    values = _as_float_array(series, "series").ravel()
+    pos = _as_float_array(positions, "positions").ravel()
+    pred = _as_float_array(predicted, "predicted").ravel()
+    if pos.size != pred.size:
+        raise ValueError(f"Got {pos.size} positions for {pred.size} predictions.")
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=np.arange(values.size), y=values, mode="lines+markers", name=name,
+            line={"color": "#555", "width": 2}, marker={"size": 6},
+            hovertemplate="position %{x}: %{y:.4g}<extra></extra>",
+        )
+    )  # fmt: skip
+    if first_positions is not None and first_predicted is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=_as_float_array(first_positions, "first_positions").ravel(),
+                y=_as_float_array(first_predicted, "first_predicted").ravel(),
+                mode="lines+markers", name="predicted after 1 step",
+                line={"color": QUALITATIVE[1], "width": 1.5, "dash": "dot"},
+                marker={"size": 6, "symbol": "diamond"},
+                hovertemplate="position %{x}: %{y:.4g} (after 1 step)<extra></extra>",
+            )
+        )  # fmt: skip
+    whole = "predicted after the whole window" if first_predicted is not None else "predicted"
+    fig.add_trace(
+        go.Scatter(
+            x=pos, y=pred, mode="lines+markers", name=whole,
+            line={"color": QUALITATIVE[0], "width": 2.5}, marker={"size": 8},
+            hovertemplate="position %{x}: predicted %{y:.4g}<extra></extra>",
+        )
+    )  # fmt: skip
+    if test_from is not None and 0 < test_from < values.size:
+        fig.add_vrect(x0=test_from - 0.5, x1=values.size - 0.5, fillcolor=MUTED_COLOR,
+                      opacity=0.25, line_width=0)  # fmt: skip
+        fig.add_annotation(x=test_from - 0.5, xanchor="left", y=1, yref="paper",
+                           yanchor="bottom", text="test part", showarrow=False)  # fmt: skip
+        top = float(values[:test_from].max())
+        fig.add_hline(y=top, line={"color": HIGHLIGHT_COLOR, "dash": "dot", "width": 1.5})
+        fig.add_annotation(x=0, xanchor="left", y=top, yanchor="bottom",
+                           text="highest training value", showarrow=False,
+                           font={"color": HIGHLIGHT_TEXT_COLOR})  # fmt: skip
+    fig.update_xaxes(title_text="position in the series")
+    fig.update_yaxes(title_text=name)
+    return _style(
+        fig,
+        title,
+        380,
+        legend={"orientation": "h", "y": -0.25, "x": 0, "yanchor": "top"},
+        margin={"l": 76, "r": 30, "t": 70, "b": 110},
+    )

@@ -100,46 +100,58 @@ def _spans_decades(values: Sequence[float], decades: float) -> bool:
 
 
 def compare_curves(
-    histories: dict[str, list[float]], total_epochs: int, title: str = "Loss of each cell"
+    histories: dict[str, list[float]],
+    total_epochs: int,
+    title: str = "Loss of each cell",
+    groups: dict[str, str] | None = None,
 ) -> go.Figure:
     """One loss curve per model (e.g. SimpleRNN, LSTM, GRU, Dense) on one epoch axis.
 
     Each curve is labelled at its end with its name and last value, so the chart reads
     without a legend on a projector; the axis turns logarithmic past 2 decades.
+    ``groups`` (curve name -> group name, e.g. every seed of a 1-layer model -> "1 layer"):
+    one colour per group, thinner lines, and one end label per group with the range of
+    its curves' last values; each curve keeps its own name on hover.
     """
     total_epochs = int(total_epochs)
     if total_epochs < 1:
         raise ValueError("total_epochs must be at least 1.")
+    group_of = groups or {name: name for name in histories}
+    colors = _group_colors(histories, group_of)
     fig = go.Figure()
     everything: list[float] = []
-    for k, (name, losses) in enumerate(histories.items()):
+    for name, losses in histories.items():
         values = [float(v) for v in losses]
         everything += values
-        color = QUALITATIVE[k % len(QUALITATIVE)]
         fig.add_trace(
             go.Scatter(
                 x=list(range(1, len(values) + 1)),
                 y=values,
                 name=name,
+                legendgroup=group_of.get(name, name),
                 mode="lines",
-                line={"color": color, "width": 3},
+                line={"color": colors[name], "width": 2 if groups else 3},
+                opacity=0.85 if groups else 1.0,
                 hovertemplate=f"{name}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
             )
         )
     log = _spans_decades(everything, 2.0)
     ends = _end_heights(histories, log)  # name -> label height (decades on a log axis)
+    texts = {name: f"{name} {float(histories[name][-1]):.3g}" for name in ends}
+    if groups:
+        ends, texts = _group_ends(histories, group_of, ends, log)
     shown = [v for v in everything if math.isfinite(v) and (v > 0 or not log)]
     heights = [math.log10(v) for v in shown] if log else shown
     span = (max(heights) - min(heights)) if heights else 0.0  # the axis' extent
     shifts = _label_shifts(ends, PLOT_PIXELS / max(span, 1e-9))
-    for k, (name, losses) in enumerate(histories.items()):
-        if name not in ends:
-            continue
+    lengths = {group_of.get(name, name): len(losses) for name, losses in histories.items()}
+    color_of = {group_of.get(name, name): colors[name] for name in histories}
+    for name in ends:
         # dark text (a pale orange label is unreadable on a projector) after a square in
         # the curve's colour
-        square = f'<span style="color:{QUALITATIVE[k % len(QUALITATIVE)]}">■</span>'
+        square = f'<span style="color:{color_of[name]}">■</span>'
         fig.add_annotation(
-            x=len(losses), y=ends[name], text=f"{square} {name} {float(losses[-1]):.3g}",
+            x=lengths[name], y=ends[name], text=f"{square} {texts[name]}",
             showarrow=False, xanchor="left", xshift=6, yshift=shifts[name],
             font={"size": BASE_FONT_SIZE, "color": TEXT_COLOR},
         )  # fmt: skip
@@ -147,12 +159,37 @@ def compare_curves(
     fig.update_yaxes(title_text="loss", **({"type": "log", "dtick": 1} if log else {}))
     # the end labels ("■ SimpleRNN 0.0847") live in a right margin of their own: inside
     # the plot a few epochs' room cut them off
-    return _style(fig, title, 380, showlegend=False).update_layout(margin_r=LABEL_MARGIN)
+    margin = GROUP_LABEL_MARGIN if groups else LABEL_MARGIN
+    return _style(fig, title, 380, showlegend=False).update_layout(margin_r=margin)
+
+
+def _group_colors(histories: dict[str, list[float]], group_of: dict[str, str]) -> dict[str, str]:
+    """Curve name -> its colour: the palette in the order the groups first appear."""
+    order = list(dict.fromkeys(group_of.get(name, name) for name in histories))
+    return {name: QUALITATIVE[order.index(group_of.get(name, name)) % len(QUALITATIVE)]
+            for name in histories}  # fmt: skip
+
+
+def _group_ends(
+    histories: dict[str, list[float]], group_of: dict[str, str], ends: dict[str, float], log: bool
+) -> tuple[dict[str, float], dict[str, str]]:
+    """One end label per group: at the median height of its curves' ends, saying the range
+    of their last values ("9 layers 0.09…28")."""
+    heights: dict[str, list[float]] = {}
+    for name, height in ends.items():
+        heights.setdefault(group_of.get(name, name), []).append(height)
+    at, texts = {}, {}
+    for group, values in heights.items():
+        at[group] = float(np.median(values))
+        low, high = (10**v if log else v for v in (min(values), max(values)))
+        texts[group] = f"{group} {low:.3g}" if len(values) == 1 else f"{group} {low:.2g}…{high:.2g}"
+    return at, texts
 
 
 PLOT_PIXELS = 240  # about the plot area's height in the 380-px chart
 LABEL_GAP = 20  # pixels between two end labels' baselines (16-px text)
 LABEL_MARGIN = 180  # pixels right of the plot for "■ SimpleRNN 0.0847" at 16 px
+GROUP_LABEL_MARGIN = 230  # for "■ 9 layers 0.093…28" (a group's range)
 
 
 def _label_shifts(ends: dict[str, float], pixels_per_unit: float) -> dict[str, int]:
@@ -179,30 +216,49 @@ def _end_heights(histories: dict[str, list[float]], log: bool) -> dict[str, floa
     return ends
 
 
-def run_spread(values: dict[str, float], title: str, y_title: str) -> go.Figure:
+def run_spread(
+    values: dict[str, float], title: str, y_title: str, groups: dict[str, str] | None = None
+) -> go.Figure:
     """One point per run (its label on hover) over a box of their spread: how much the
-    same experiment varies from seed to seed."""
+    same experiment varies from seed to seed.
+
+    ``groups`` (run label -> group name, e.g. "1 layer" / "9 layers"): one box per group,
+    side by side in the group's colour (as ``compare_curves`` draws it), the subtitle
+    giving each group's range; the axis turns logarithmic when the values span more than
+    two decades (a deep stack's loss beside a shallow one's)."""
     if not values:
         raise ValueError("Give at least one run's value.")
-    labels, numbers = list(values), [float(v) for v in values.values()]
-    fig = go.Figure(
-        go.Box(
-            y=numbers,
-            name=y_title,
-            boxpoints="all",
-            jitter=0.4,
-            pointpos=0,
-            marker={"size": 11, "color": QUALITATIVE[1]},
-            line={"color": "#444444"},
-            fillcolor="rgba(0,0,0,0)",
-            text=labels,
-            hovertemplate="%{text}: %{y:.4g}<extra></extra>",
+    group_of = groups or {label: y_title for label in values}
+    colors = _group_colors(dict.fromkeys(values), group_of) if groups else {}
+    members: dict[str, list[str]] = {}
+    for label in values:
+        members.setdefault(group_of.get(label, label), []).append(label)
+    fig = go.Figure()
+    for group, labels in members.items():
+        numbers = [float(values[label]) for label in labels]
+        fig.add_trace(
+            go.Box(
+                y=numbers,
+                name=group,
+                boxpoints="all",
+                jitter=0.4,
+                pointpos=0,
+                marker={"size": 11, "color": colors.get(labels[0], QUALITATIVE[1])},
+                line={"color": "#444444"},
+                fillcolor="rgba(0,0,0,0)",
+                text=labels,
+                hovertemplate="%{text}: %{y:.4g}<extra></extra>",
+            )
         )
-    )
-    fig.update_yaxes(title_text=y_title)
-    fig.update_xaxes(showticklabels=False)
-    low, high = min(numbers), max(numbers)
-    subtitle = {"text": f"{len(numbers)} runs: {low:.4g} … {high:.4g}",
-                "font": {"size": BASE_FONT_SIZE}}  # fmt: skip
+    numbers = [float(v) for v in values.values()]
+    log = bool(groups) and _spans_decades(numbers, 2.0)
+    fig.update_yaxes(title_text=y_title, **({"type": "log", "dtick": 1} if log else {}))
+    fig.update_xaxes(showticklabels=bool(groups), tickfont={"size": BASE_FONT_SIZE})
+    ranges = []
+    for group, labels in members.items():
+        mine = [float(values[label]) for label in labels]
+        ranges.append((f"{group}: " if groups else f"{len(mine)} runs: ")
+                      + f"{min(mine):.4g} … {max(mine):.4g}")  # fmt: skip
+    subtitle = {"text": " · ".join(ranges), "font": {"size": BASE_FONT_SIZE}}
     fig = _style(fig, title, 400, showlegend=False)
     return fig.update_layout(title_subtitle=subtitle, margin_t=96)

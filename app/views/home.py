@@ -5,12 +5,13 @@ No TensorFlow here (a test checks ``sys.modules``): this page must open in secon
 
 import streamlit as st
 
-from app import charts, i18n, projector, state
+from app import charts, classroom, i18n, projector, state
 from app.i18n import t
 from app.main_pages import PAGES
 
 projector.title("LSTM Explorer")
 st.caption(t("home.caption"))
+classroom.join_box()  # the room code from the projector
 
 text, diagram = st.columns([2, 3])
 text.markdown(t("home.intro"))

@@ -16,6 +16,7 @@ from app import (
     cell_view,
     charts,
     i18n,
+    lesson_path,
     projector,
     runtime,
     settings,
@@ -43,6 +44,7 @@ def w(name: str) -> str:
 
 projector.title(t("page.inside"))
 st.caption(t("inside.caption"))
+lesson_path.show("inside")  # its guided steps (no presets: the text says what to set)
 
 request = st.session_state.pop(state.INSIDE_REQUEST, None)
 if request is not None:
@@ -88,7 +90,9 @@ ds = cached.load_dataset(run.dataset, **run.data_options)
 mode_key, sample_key, typed_key = w(f"mode:{page}"), w(f"sample:{page}"), w(f"typed:{page}")
 settings.ensure(mode_key, "sample")
 settings.ensure(sample_key, 0)
-settings.ensure(typed_key, LESSONS[run.lesson].example_input)
+example = LESSONS[run.lesson].example_input
+# a run with several features per step (a CSV's extra columns) reads its own first sample
+settings.ensure(typed_key, example if ds.features == 1 else predict.sample_text(ds, 0))
 pick_mode.radio(
     t("inside.input"),
     ["sample", "typed"],

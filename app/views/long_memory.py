@@ -2,7 +2,17 @@
 
 import streamlit as st
 
-from app import charts, i18n, memory_lesson, projector, settings, state, url_state
+from app import (
+    charts,
+    i18n,
+    lesson_path,
+    memory_lesson,
+    pool,
+    projector,
+    settings,
+    state,
+    url_state,
+)
 from app.i18n import t
 from app.memory_lesson import CHANCE, LENGTHS
 from lstm_core import schema
@@ -16,6 +26,7 @@ def w(name: str) -> str:
 
 projector.title(t("page.long_memory"))
 st.caption(t("memory.caption"))
+lesson_path.show("long_memory")  # its guided steps (no presets: the text says what to set)
 
 LINK = {
     "lengths": schema.Param("lengths", "Lengths", tuple(memory_lesson.DEFAULT_LENGTHS),
@@ -56,7 +67,7 @@ if go.button(t("memory.run"), key=state.button(PAGE, "sweep"), type="primary",
         st.error(i18n.error(exc))
 
 
-@st.fragment(run_every=0.5)
+@pool.live_fragment(0.5)
 def live() -> None:
     from app import training_panel
 

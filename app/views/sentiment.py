@@ -1,4 +1,5 @@
-"""Sentiment (seeds 002 and 004): an Embedding turns words into vectors; RNN vs LSTM."""
+"""Sentiment (seeds 002 and 004): an Embedding turns words into vectors; RNN vs LSTM;
+how padding, truncation and masking change what the last state has seen (seed 002)."""
 
 from dataclasses import replace
 
@@ -10,6 +11,7 @@ from app import (
     cell_view,
     charts,
     i18n,
+    padding_lesson,
     pool,
     projector,
     sentiment_lesson,
@@ -40,12 +42,30 @@ def class_name(name: str) -> str:
 
 projector.title(t("sentiment.title"))
 st.caption(t("sentiment.caption"))
-options = {}
+
+as_in_lesson = {name: getattr(SPEC if cls is ModelSpec else CONFIG, name) for cls, name in KNOBS}
+as_in_lesson["sentence"] = EXAMPLE
+as_in_lesson.update({name: p.default for name, p in padding_lesson.DATA.items()})
+publish = url_state.lesson_page(PAGE, {
+    **{name: schema.describe(cls, name) for cls, name in KNOBS},
+    "sentence": schema.Param("sentence", "Sentence", EXAMPLE, hi=SENTENCE_CHARS),
+    **padding_lesson.DATA,
+})  # fmt: skip
+for name, value in as_in_lesson.items():
+    settings.ensure(w(name), value)
+for column, (schema_cls, name) in zip(st.columns(len(KNOBS)), KNOBS, strict=True):
+    settings.param_widget(column, schema.describe(schema_cls, name), w(name))
+options = padding_lesson.settings_row()
+publish(as_in_lesson)
+value = lambda name: st.session_state[w(name)]  # noqa: E731
 try:
     ds = cached.load_dataset("sentiment", **options)
+    spec = SPEC.replace(units=value("units"), embedding_dim=value("embedding_dim"))
+    config = replace(CONFIG, epochs=value("epochs"), seed=value("seed"))
 except ValueError as exc:
     st.error(i18n.error(exc))
     st.stop()
+padding_lesson.cuts_caption(ds)
 
 with st.expander(
     t("sentiment.data", train=len(ds.labels), held_out=len(ds.held_out.labels),
@@ -56,26 +76,8 @@ with st.expander(
         t("sentiment.column.label"): [class_name(ds.class_names[int(c)]) for c in ds.raw_y[:10]],
     })  # fmt: skip
     st.dataframe(sample, hide_index=True, width="stretch")
-    st.caption(t("sentiment.vocabulary", steps=ds.timesteps, padding=ds.options["padding"]))
-
-as_in_lesson = {name: getattr(SPEC if cls is ModelSpec else CONFIG, name) for cls, name in KNOBS}
-as_in_lesson["sentence"] = EXAMPLE
-publish = url_state.lesson_page(PAGE, {
-    **{name: schema.describe(cls, name) for cls, name in KNOBS},
-    "sentence": schema.Param("sentence", "Sentence", EXAMPLE, hi=SENTENCE_CHARS),
-})  # fmt: skip
-for name, value in as_in_lesson.items():
-    settings.ensure(w(name), value)
-for column, (schema_cls, name) in zip(st.columns(len(KNOBS)), KNOBS, strict=True):
-    settings.param_widget(column, schema.describe(schema_cls, name), w(name))
-publish(as_in_lesson)
-value = lambda name: st.session_state[w(name)]  # noqa: E731
-try:
-    spec = SPEC.replace(units=value("units"), embedding_dim=value("embedding_dim"))
-    config = replace(CONFIG, epochs=value("epochs"), seed=value("seed"))
-except ValueError as exc:
-    st.error(i18n.error(exc))
-    st.stop()
+    st.caption(t("padding.vocabulary", steps=ds.timesteps, padding=ds.options["padding"],
+                 truncating=ds.options["truncating"]))  # fmt: skip
 
 current = sentiment_lesson.runs()
 busy = any(run.in_progress for run in current.values())
@@ -88,7 +90,7 @@ if st.button(t("sentiment.train"), key=state.button(PAGE, "train"), type="primar
     current = sentiment_lesson.runs()
 
 
-@st.fragment(run_every=0.4)
+@pool.live_fragment(0.4)
 def live() -> None:
     training_panel.keep_page_settings()
     running = sentiment_lesson.runs()
@@ -146,10 +148,9 @@ if st.session_state[w("reader")] not in trained:
     st.session_state[w("reader")] = trained[-1]
 reader.radio(t("sentiment.reader"), trained, format_func=CELL_NAMES.get, key=w("reader"),
              horizontal=True)  # fmt: skip
+reader_run = current[st.session_state[w("reader")]]
 try:
-    reading = sentiment_lesson.reading(
-        current[st.session_state[w("reader")]], ds, st.session_state[w("sentence")]
-    )
+    reading = sentiment_lesson.reading(reader_run, st.session_state[w("sentence")])
 except ValueError as exc:
     st.error(i18n.error(exc))
     st.stop()
@@ -174,3 +175,9 @@ for i, (name, data, kind) in enumerate(panels):
         heatmap = charts.state_heatmap(data, kind, title, time_labels=labels)
         st.plotly_chart(i18n.figure(heatmap), theme=None)
         st.caption(cell_view.explain(name))
+
+try:
+    padding_lesson.final_state_view(reader_run, st.session_state[w("sentence")])
+except ValueError as exc:
+    st.error(i18n.error(exc))
+padding_lesson.accuracy_view(ds, spec.replace(cell=reader_run.spec.cell), config)

@@ -5,10 +5,10 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from app import i18n, projector, settings, shapes_cache, state
+from app import i18n, projector, settings, shapes_cache, state, url_state
 from app.charts import shapes as shape_charts
 from app.i18n import t
-from lstm_core import shapes
+from lstm_core import schema, shapes
 
 PAGE = "shapes"
 PRESETS = list(shapes.PRESETS)
@@ -55,6 +55,36 @@ def apply_preset() -> None:
         st.session_state[w(name)] = value
 
 
+# In the link: ``preset`` by its short name, the input shape, the layer count and each
+# layer's settings as ``<layer>:<name>`` (``2:units=64``); only what differs from the preset.
+LINK_PRESETS = {short: name for name, short in PRESET_KEYS.items()}
+LINK_PRESET = w("link_preset")  # the chosen preset's short name, as the link writes it
+
+
+def link_params(count: int | None = None) -> dict:
+    """Every setting a link may hold (``count`` given: only those of the layers shown)."""
+    params = {p.name: p for p in (*shapes.INPUT_FIELDS, shapes.LAYER_COUNT)}
+    params["preset"] = schema.Param("preset", "preset", PRESET_KEYS[PRESETS[0]],
+                                    choices=tuple(LINK_PRESETS))  # fmt: skip
+    kinds = schema.Param("kind", "kind", "dense", choices=tuple(shapes.FIELDS))
+    for i in range(1, (shapes.LAYER_COUNT.hi if count is None else count) + 1):
+        params[f"{i}:kind"] = replace(kinds, name=f"{i}:kind")
+        shown = shapes.FIELDS if count is None else [st.session_state.get(w(f"{i}:kind"))]
+        for p in (p for kind in shown for p in shapes.FIELDS.get(kind, ())):
+            flag = (False, True) if isinstance(p.default, bool) else p.choices  # "true"
+            params[f"{i}:{p.name}"] = replace(p, name=f"{i}:{p.name}", choices=flag)
+    return params
+
+
+def link_key(name: str) -> str:
+    return LINK_PRESET if name == "preset" else w(name)
+
+
+def apply_link_preset(short: str) -> None:
+    st.session_state[w("preset")] = LINK_PRESETS[short]
+    apply_preset()
+
+
 def layer_row(i: int) -> dict:
     """One layer's widgets on one line; returns the layer as ``shapes.describe`` takes it.
 
@@ -93,9 +123,11 @@ def parameter_table(rows: tuple[shapes.LayerShape, ...]) -> pd.DataFrame:
 projector.title(t("page.shapes"))
 st.caption(t("shapes.caption"))
 
-if w("preset") not in st.session_state:
-    settings.ensure(w("preset"), PRESETS[0])
-    apply_preset()
+url_state.restore(PAGE, link_params(), apply_link_preset, link_key, LINK_PRESETS)
+url_state.show_note(PAGE)
+settings.ensure(w("preset"), PRESETS[0])
+for name, value in preset_values(st.session_state[w("preset")]).items():
+    settings.ensure(w(name), value)  # what the link did not set comes from the preset
 pick, *sizes = st.columns([4, 1, 1, 1, 1])
 pick.selectbox(t("shapes.start"), PRESETS, key=w("preset"), on_change=apply_preset,
                format_func={name: preset_label(name) for name in PRESETS}.get)  # fmt: skip
@@ -127,3 +159,6 @@ if described.rows:
         total = shapes.total_params(described.rows)
         st.markdown(t("shapes.total", total=f"{total:,}"))
 st.caption(t("shapes.legend"))
+st.session_state[LINK_PRESET] = PRESET_KEYS.get(st.session_state[w("preset")])
+defaults = {**preset_values(st.session_state[w("preset")]), "preset": PRESET_KEYS[PRESETS[0]]}
+url_state.publish(PAGE, link_params(len(layers)), defaults, link_key)

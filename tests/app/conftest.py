@@ -87,3 +87,15 @@ def finish_training(at: AppTest, page: str) -> AppTest:
 @pytest.fixture
 def app_page():
     return open_page
+
+
+@pytest.fixture
+def fresh_store(tmp_path, monkeypatch):
+    """A run store of the test's own, opened afresh (the app opens one per server)."""
+    from app import student
+
+    monkeypatch.setenv("LSTM_EXPLORER_DB", f"sqlite:///{tmp_path}/runs.db")
+    monkeypatch.setattr(student, "_opened", {"store": None, "problem": "", "tried": -1e9})
+    yield
+    if student._opened["store"] is not None:
+        student._opened["store"].close()

@@ -1,5 +1,6 @@
-"""Compare: four cells, three optimizers or N seeds from one click, curves while they train,
-a table (and for seeds their spread) when done."""
+"""Compare: four cells, three optimizers, N seeds or 1 against 9 layers over N seeds from
+one click, curves while they train, a table (and for seeds and depths their spread) when
+done."""
 
 import numpy as np
 import pytest
@@ -58,11 +59,13 @@ def test_one_click_trains_four_cells_with_equal_settings_as_keras_builds_them():
     np.testing.assert_allclose(lstm.model(ds.x).numpy(), mine(ds.x).numpy(), atol=1e-6)
 
 
-def _train_comparison(at, task: str, what: str, **knobs) -> dict:
+def _train_comparison(at, task: str, what: str, timeout: float = TIMEOUT, **knobs) -> dict:
     at.radio(key=f"w:{PAGE}:task").set_value(task).run()
     at.radio(key=f"w:{PAGE}:what").set_value(what).run()
     for name, value in knobs.items():
-        key = f"w:{PAGE}:{name}" if name == "seeds" else f"w:{PAGE}:{task}:{name}"
+        key = f"w:{PAGE}:{task}:{name}"
+        if name == "seeds":
+            key = f"w:{PAGE}:depths:seeds" if what == "depths" else f"w:{PAGE}:seeds"
         at.get_by_key(key).set_value(value)
     at.run()
     at.button(key=f"b:{PAGE}:train").click().run()
@@ -70,7 +73,7 @@ def _train_comparison(at, task: str, what: str, **knobs) -> dict:
     found = {key: value for key, value in at.session_state.items()
              if key.startswith(f"run:{PAGE}:{task}:{what}:")}  # fmt: skip
     for run in found.values():
-        pool.pool().wait(run.job, timeout=TIMEOUT)
+        pool.pool().wait(run.job, timeout=timeout)
     at.run()
     assert not at.exception, at.exception
     return found
@@ -123,3 +126,63 @@ def test_one_experiment_over_several_seeds_shows_its_spread():
         assert value == pytest.approx(predict.predict(run.model, ds, LESSONS[task].example_input)
                                       .value, rel=1e-6)  # fmt: skip
     assert any("The 3 runs answer" in c for c in texts(at.caption))
+
+
+def test_one_layer_against_nine_over_seeds_draws_one_colour_per_depth():
+    at = open_compare()
+    task = "next_number_wide"
+    # a stack of nine compiles for a minute on a busy 2-core machine: a longer wait
+    runs = _train_comparison(at, task, "depths", 4 * TIMEOUT, seeds=2, epochs=4, units=3)
+    lesson = LESSONS[task]
+    assert sorted((r.spec.layers, r.config.seed) for r in runs.values()) == [
+        (1, 0), (1, 1), (9, 0), (9, 1)
+    ]  # fmt: skip
+    assert {r.spec.replace(layers=1) for r in runs.values()} == {
+        lesson.spec.replace(units=3)
+    }  # only the depth differs: the seed's LSTM with the lesson's Dense(10)-Dense(100)-Dense(10)
+    assert {(r.config.epochs, r.config.batch_size) for r in runs.values()} == {(4, 1)}
+    label = {f"{'1 layer' if r.spec.layers == 1 else '9 layers'} · seed {r.config.seed}": r
+             for r in runs.values()}  # fmt: skip
+    fig = figure_titled(at, "Loss by depth, one line per seed")
+    curves = {trace["name"]: trace for trace in fig["data"]}
+    assert set(curves) == set(label)  # four curves ...
+    colors = {name: trace["line"]["color"] for name, trace in curves.items()}
+    assert len(set(colors.values())) == 2  # ... in two colours, one per depth
+    assert colors["1 layer · seed 0"] == colors["1 layer · seed 1"]
+    assert colors["9 layers · seed 0"] == colors["9 layers · seed 1"]
+    for name, run in label.items():
+        np.testing.assert_allclose(array(curves[name]["y"]), run.history["loss"], rtol=1e-6)
+    spread = figure_titled(at, "Final loss by depth")
+    assert [box["name"] for box in spread["data"]] == ["1 layer", "9 layers"]
+    for box in spread["data"]:
+        finals = {name: label[name].history["loss"][-1] for name in box["text"]}
+        assert dict(zip(box["text"], array(box["y"]), strict=True)) == pytest.approx(finals)
+    answers = figure_titled(at, "Answer by depth")
+    ds = datasets.load("next_number", variant="wide")
+    for box in answers["data"]:
+        for name, value in zip(box["text"], array(box["y"]), strict=True):
+            want = predict.predict(label[name].model, ds, lesson.example_input).value
+            assert value == pytest.approx(want, rel=1e-5)
+    table = next(df.value for df in at.dataframe if "parameters" in df.value.columns)
+    assert set(table["model"]) == set(label)
+    for row in table.itertuples():
+        assert row.parameters == models.build(label[row.model].spec, ds).count_params()
+    captions = texts(at.caption)
+    assert any(c.startswith("1 layer: the 2 runs end with a loss of") for c in captions)
+    assert any(c.startswith("9 layers: the 2 runs end with a loss of") for c in captions)
+    assert any("Measured on this app's server" in c for c in captions)  # bench/deep_stacks.py
+
+
+def test_the_seeds_deep_stack_comparison_opens_from_its_link():
+    from app.views.compare import DEEP_STACK
+    from tests.app.test_links import open_link
+
+    at = open_link("compare", **{key: str(value) for key, value in DEEP_STACK.items()})
+    assert not at.exception, at.exception
+    assert at.radio(key=f"w:{PAGE}:task").value == "next_number_wide"
+    assert at.radio(key=f"w:{PAGE}:what").value == "depths"
+    assert at.number_input(key=f"w:{PAGE}:depths:seeds").value == 3
+    assert at.get_by_key(f"w:{PAGE}:next_number_wide:units").value == 10
+    assert at.button(key=f"b:{PAGE}:train").label == "▶ Train 6 models (1 and 9 layers)"
+    link = next(m for m in texts(at.markdown) if "Seed 001's own comparison" in m)
+    assert "task=next_number_wide&what=depths&units=10&seeds=3" in link

@@ -100,9 +100,10 @@ def test_imported_weights_become_the_pages_model_in_a_fresh_session():
 
 def test_an_import_sets_the_data_of_the_next_number_and_hello_pages():
     cases = {
-        "next_number": ({"series": "1, 3, 2, 5, 4, 6, 8", "window_size": 2, "scaling": "minmax"},
+        "next_number": ({"series": "1, 3, 2, 5, 4, 6, 8", "window_size": 2, "scaling": "minmax",
+                         "scaler_fit": "all", "test_share": 0.2},
                         {"variant": "own", "source": "type", "window": 2, "scaling": "minmax",
-                         "input": "1, 3"}),
+                         "scaler_fit": "all", "input": "1, 3"}),
         "hello": ({"text": "hi there"}, {"text": "hi there", "input": "hi ther"}),
     }  # fmt: skip
     for page, (options, widgets) in cases.items():

@@ -284,7 +284,7 @@ def test_sentiment_in_korean():
 # ------------------------------------------------------------- the core's sentences, diagrams
 
 
-RAISED = ("ValueError", "StackError")  # StackError: lstm_core.shapes' own ValueError
+RAISED = ("ValueError", "StackError", "StoreUnavailable")  # ValueErrors of shapes and store
 
 
 def core_sentences() -> list[str]:

@@ -355,4 +355,8 @@ def test_carrying_the_state_over_equals_keras_initial_state():
         array(difference["data"][0]["z"]), (from_a - from_zeros)[:, units].T, atol=1e-5
     )
     assert np.abs(from_a - from_zeros)[0].max() > 1e-3, "A's state does change B"
-    assert any("At the first step of B" in m for m in texts(at.markdown))
+    said = next(m for m in texts(at.markdown) if "At the first step of B" in m)
+    largest = np.abs(from_a - from_zeros).max(axis=1)  # all units, as the sentence measures
+    fades = largest[-1] < largest[0]
+    assert ("the carried state fades" in said) == fades  # what this model does, said so
+    assert ("does not fade" in said) == (not fades)

@@ -184,3 +184,29 @@ def test_a_lesson_page_ignores_a_hostile_link_with_one_plain_note_and_keeps_its_
     for name in kept:  # (Compare: the default task's own knobs)
         assert widget_value(at, page, name) == widget_value(plain, page, name), name
     assert query_of(at) == {}
+
+
+def test_the_shapes_page_keeps_its_stack_in_the_link():
+    at = open_link("shapes", preset="stacked", timesteps="30", **{"2:units": "64"})
+    assert widget_value(at, "shapes", "preset") == "seed 001: two stacked LSTMs (works)"
+    assert widget_value(at, "shapes", "timesteps") == 30
+    assert widget_value(at, "shapes", "2:units") == 64  # the link wins over the preset
+    assert widget_value(at, "shapes", "1:return_sequences") is True  # the preset's own
+    assert not at.warning, texts(at.warning)
+    written = query_of(at)
+    assert written == {"preset": "stacked", "timesteps": "30", "2:units": "64"}
+    at.checkbox(key=state.widget("shapes", "1:return_sequences")).uncheck().run()
+    assert query_of(at)["1:return_sequences"] == "false"  # the stack that breaks, shareable
+    again = open_link("shapes", **query_of(at))
+    assert widget_value(again, "shapes", "1:return_sequences") is False
+    assert any("cannot" in e or "3D" in e or "ndim" in e for e in texts(again.error)), texts(
+        again.error
+    )
+
+
+def test_a_hostile_link_to_the_shapes_page_is_named_and_the_page_works():
+    at = open_link("shapes", preset="<b>x</b>", layers="99", **{"1:kind": "conv"})
+    [note] = texts(at.warning)
+    assert "preset" in note and "layers=99" in note and "1:kind=conv" in note
+    assert widget_value(at, "shapes", "preset") == "seed 003: LSTM(20) many-to-one"
+    assert at.dataframe, "the parameter table is still there"

@@ -42,3 +42,4 @@ def test_the_server_config_is_fit_for_a_class():
     assert config["client"]["showErrorDetails"] == "none"
     assert config["browser"]["gatherUsageStats"] is False
     assert config["server"]["maxUploadSize"] <= 5
+    assert config["runner"]["postScriptGC"] is False  # a full collection after every tick

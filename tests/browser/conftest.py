@@ -41,7 +41,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{proc.stdout.read()}")
+            raise RuntimeError(f"{proc.args[:3]} exited early:\n{_output(proc)}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
@@ -51,8 +51,23 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None
     raise RuntimeError("streamlit did not become healthy in time")
 
 
+def start_logged(cmd: list[str], log: Path, **kwargs) -> subprocess.Popen:
+    """Start ``cmd`` with its output in ``log``: a pipe nobody reads would block the
+    server (and its workers, which share it) once some 64 KB of warnings filled it."""
+    out = log.open("w")
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, text=True, **kwargs)
+    out.close()  # the child keeps its own copy
+    proc.log = log
+    return proc
+
+
+def _output(proc: subprocess.Popen) -> str:
+    log = getattr(proc, "log", None)
+    return log.read_text()[-4000:] if log is not None and log.exists() else ""
+
+
 @pytest.fixture(scope="session")
-def server_url():
+def server_url(tmp_path_factory):
     port = _free_port()
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "main.py"),
@@ -60,8 +75,7 @@ def server_url():
         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
         "--client.showErrorDetails", "full",  # a failing test shows the traceback
     ]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)  # fmt: skip
+    proc = start_logged(cmd, tmp_path_factory.mktemp("server") / "streamlit.log", cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)

@@ -78,3 +78,24 @@ def test_one_hot_matrix_encodes_each_character() -> None:
     assert heat.texttemplate and heat.zmin == 0 and heat.zmax == 1
     with pytest.raises(ValueError, match="not in the vocabulary"):
         charts.one_hot_matrix(list("hex"), list("helo"))
+
+
+def test_series_windows_draws_more_features_and_the_test_part() -> None:
+    series = np.arange(40, dtype=float)
+    temperature = np.sin(np.arange(40))
+    fig = charts.series_windows(series, 3, extra={"temperature": temperature}, test_from=32,
+                                name="visitors")  # fmt: skip
+    [extra] = [t for t in fig.data if t.name == "temperature"]
+    np.testing.assert_allclose(extra.y, temperature)
+    assert extra.yaxis == "y2" and fig.layout.yaxis2.overlaying == "y"  # its own scale
+    assert fig.data[0].name == "visitors" and fig.layout.yaxis.title.text == "visitors"
+    [shade] = fig.layout.shapes
+    assert (shade.x0, shade.x1) == (31.5, 39.5)
+    assert "test part" in [a.text for a in fig.layout.annotations]
+    assert fig.layout.legend.orientation == "h"  # a long series keeps the width for itself
+    assert not [t for t in fig.data if t.mode == "text"]  # no room for the window numbers
+    with pytest.raises(ValueError, match="'temperature' has 3 values for 40 positions"):
+        charts.series_windows(series, 3, extra={"temperature": np.ones(3)})
+    short = charts.series_windows(np.arange(10.0), 3)
+    assert short.layout.legend.orientation is None and not short.layout.shapes
+    assert [t for t in short.data if t.mode == "text"]

@@ -68,3 +68,35 @@ def test_probability_bars_highlight_the_argmax() -> None:
     assert chosen.data[0].marker.color[1] != chosen.data[0].marker.color[2]
     with pytest.raises(ValueError):
         charts.probability_bars(probs, ["a", "b"])
+
+
+def test_series_predictions_places_each_window_where_its_target_sits() -> None:
+    series = np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 12], dtype=float)
+    positions, predicted = np.arange(3, 10), np.array([4.1, 5, 6, 7, 8, 9, 9.5])
+    fig = charts.series_predictions(series, positions, predicted, test_from=9, name="visitors")
+    line, pred = fig.data
+    np.testing.assert_allclose(line.y, series)
+    assert line.name == "visitors" and pred.name == "predicted"
+    np.testing.assert_allclose(pred.x, positions)
+    np.testing.assert_allclose(pred.y, predicted)
+    [shade] = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert (shade.x0, shade.x1) == (8.5, 9.5)  # the test part: the last target only
+    [top] = [s for s in fig.layout.shapes if s.type == "line"]
+    assert top.y0 == 9  # the highest value the training windows hold (12 is the test's)
+    texts = [a.text for a in fig.layout.annotations]
+    assert "test part" in texts and "highest training value" in texts
+    assert fig.layout.title.text == "Predictions along the series"
+    assert fig.layout.yaxis.title.text == "visitors"
+
+
+def test_series_predictions_of_a_many_to_many_model_adds_the_first_step() -> None:
+    series = np.arange(1.0, 8.0)
+    fig = charts.series_predictions(series, np.arange(3, 7), np.array([4, 5, 6, 7.0]),
+                                    first_positions=np.arange(1, 5),
+                                    first_predicted=np.array([2.5, 3, 4, 5.0]))  # fmt: skip
+    names = [trace.name for trace in fig.data]
+    assert names == ["series", "predicted after 1 step", "predicted after the whole window"]
+    np.testing.assert_allclose(fig.data[1].x, [1, 2, 3, 4])
+    assert not fig.layout.shapes  # no test part given: nothing shaded
+    with pytest.raises(ValueError, match="3 positions for 4 predictions"):
+        charts.series_predictions(series, np.arange(3), np.ones(4))

@@ -87,3 +87,51 @@ def test_compare_end_labels_close_together_are_moved_apart_in_order():
     assert where["GRU"] - where["LSTM"] >= LABEL_GAP - 1
     assert where["LSTM"] - where["SimpleRNN"] >= LABEL_GAP - 1  # still in the curves' order
     assert fig.layout.annotations[2].yshift == 0  # a label with room stays at its end
+
+
+DEPTH_RUNS = {
+    "1 layer · seed 0": [900.0, 10.0, 2.0],
+    "1 layer · seed 1": [800.0, 5.0, 0.5],
+    "9 layers · seed 0": [950.0, 900.0, 28.0],
+    "9 layers · seed 1": [940.0, 300.0, 0.03],
+}
+DEPTH_OF = {label: label.split(" · ")[0] for label in DEPTH_RUNS}
+
+
+def test_grouped_compare_curves_give_one_colour_and_one_end_label_per_group():
+    fig = charts.compare_curves(DEPTH_RUNS, 200, title="Loss by depth", groups=DEPTH_OF)
+    assert [t.name for t in fig.data] == list(DEPTH_RUNS)  # each seed its own line (hover)
+    colors = [t.line.color for t in fig.data]
+    assert colors[0] == colors[1] != colors[2] == colors[3]  # one colour per depth
+    assert all(t.legendgroup == DEPTH_OF[t.name] for t in fig.data)
+    for trace, values in zip(fig.data, DEPTH_RUNS.values(), strict=True):
+        assert list(trace.y) == values
+    labels = {_plain(a.text) for a in fig.layout.annotations}
+    assert labels == {"1 layer 0.5…2", "9 layers 0.03…28"}  # the range of each depth's ends
+    assert fig.layout.yaxis.type == "log"
+    square = next(a.text for a in fig.layout.annotations if "9 layers" in a.text)
+    assert f"color:{colors[2]}" in square
+    # where a group's label sits: the median of its curves' ends (in decades on a log axis)
+    nine = next(a for a in fig.layout.annotations if "9 layers" in a.text)
+    assert nine.y == pytest.approx(np.median([np.log10(28.0), np.log10(0.03)]))
+
+
+def test_grouped_run_spread_draws_a_box_per_group_with_its_runs_on_hover():
+    finals = {label: values[-1] for label, values in DEPTH_RUNS.items()}
+    fig = charts.run_spread(finals, "Final loss by depth", "final loss", groups=DEPTH_OF)
+    assert [t.name for t in fig.data] == ["1 layer", "9 layers"]
+    assert list(fig.data[0].y) == [2.0, 0.5] and list(fig.data[1].text) == list(DEPTH_RUNS)[2:]
+    curves = charts.compare_curves(DEPTH_RUNS, 3, groups=DEPTH_OF)
+    assert fig.data[1].marker.color == curves.data[2].line.color  # the depth's colour
+    assert fig.layout.yaxis.type == "log"  # 0.03 … 28: three decades apart
+    assert fig.layout.title.subtitle.text == "1 layer: 0.5 … 2 · 9 layers: 0.03 … 28"
+    answers = {label: 55.0 + k for k, label in enumerate(DEPTH_RUNS)}
+    flat = charts.run_spread(answers, "Answer by depth", "answer", groups=DEPTH_OF)
+    assert flat.layout.yaxis.type != "log"
+
+
+def test_run_spread_without_groups_is_one_box_of_all_runs():
+    fig = charts.run_spread({"seed 0": 9.1, "seed 1": 8.9, "seed 2": 9.3}, "Answer", "answer")
+    assert len(fig.data) == 1 and list(fig.data[0].y) == [9.1, 8.9, 9.3]
+    assert list(fig.data[0].text) == ["seed 0", "seed 1", "seed 2"]
+    assert fig.layout.title.subtitle.text == "3 runs: 8.9 … 9.3"

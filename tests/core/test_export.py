@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstm_core import datasets, export, lessons, models, trace, training
+from lstm_core import datasets, export, lessons, models, schema, trace, training
 from lstm_core.models import ModelSpec
 from lstm_core.training import TrainConfig
 
@@ -25,6 +25,14 @@ CASES = {
     "lstm": ("next_number", {}, ModelSpec(cell="lstm", units=5, dense_units=3, activation="relu")),
     "gru": ("hello", {"text": "hello"}, ModelSpec(cell="gru", units=6)),
     "simple_rnn": ("sequence_classification", {}, ModelSpec(cell="simple_rnn", units=4, layers=2)),
+    # seed 001's deep stack and its three-Dense head
+    "deep": (
+        "next_number",
+        {"variant": "wide"},
+        ModelSpec(
+            units=3, layers=9, activation="relu", dense_units=4, dense_units_2=6, dense_units_3=2
+        ),
+    ),  # fmt: skip
     "dense": (
         "next_number",
         {"series": "1, 3, 2, 5, 4, 6, 8", "window_size": 2, "scaling": "minmax"},
@@ -72,6 +80,34 @@ def test_a_weights_file_gives_back_the_same_model(cell):
     got = np.asarray(loaded.model(ds.x, training=False))
     np.testing.assert_allclose(got, want, atol=1e-6)
     assert np.abs(fresh - want).max() > 1e-3  # the weights really came from the file
+
+
+def test_a_saved_run_is_rebuilt_as_a_file_is_and_checked_the_same_way():
+    """What the run store keeps (the experiment's JSON and the arrays) gives the model back."""
+    name, options, spec = CASES["gru"]
+    model, ds = trained_like(spec, name, options)
+    meta = export.experiment_meta(spec, CONFIG, name, options, {"loss": [0.5]})
+    weights = training.weights_of(model)
+    loaded = export.load_saved(json.loads(json.dumps(meta)), weights)  # as the store's JSON
+    assert (loaded.spec, loaded.config, loaded.history) == (spec, CONFIG, {"loss": [0.5]})
+    np.testing.assert_allclose(loaded.model(ds.x, training=False), model(ds.x, training=False),
+                               atol=1e-6)  # fmt: skip
+    with pytest.raises(ValueError, match="format version 999"):
+        export.load_saved({**meta, "version": 999}, weights)
+    with pytest.raises(ValueError, match="weight arrays but this model has"):
+        export.load_saved(meta, weights[:-1])
+
+
+def test_the_largest_model_the_schema_allows_fits_the_file_limit():
+    """10 LSTM layers of 512 units and three Dense(256) on an 80-character "hello" (the
+    widest input a weights file may name): its float32 weights and the settings fit."""
+    widest = ("units", "layers", *models.HEAD_DENSE)
+    most = {name: int(schema.describe(ModelSpec, name).hi) for name in widest}
+    spec = ModelSpec(**most)
+    text = "".join(chr(33 + i) for i in range(80))  # 80 different characters
+    count = models.build(spec, datasets.load("hello", text=text)).count_params()
+    assert count > 20_000_000
+    assert count * 4 + export.MAX_META_BYTES + 64 * 1024 < export.MAX_BYTES
 
 
 def test_the_weights_file_is_plain_arrays_and_json(lstm_file):

@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-from lstm_core import datasets, jobs, models, training
+from lstm_core import datasets, job_reports, jobs, models, training
 from lstm_core.jobs import Experiment, JobPool
 from lstm_core.models import ModelSpec
 from lstm_core.training import TrainConfig
@@ -57,6 +57,17 @@ def test_identical_experiments_train_once_and_others_do_not_share(pool):
     assert other is not first and other.history["loss"] != first.history["loss"]
 
 
+def test_with_sharing_off_identical_experiments_each_train(pool, monkeypatch):
+    monkeypatch.setenv("LSTM_EXPLORER_SHARE_RUNS", "off")  # bench/classroom.py's baseline
+    exp = experiment(epochs=10, seed=9)
+    first, second = pool.submit(exp, "a"), pool.submit(exp, "b")
+    assert first is not second and (first.owners, second.owners) == ({"a"}, {"b"})
+    pool.wait(first), pool.wait(second)
+    third = pool.wait(pool.submit(exp, "c"))  # a finished one is not reused either
+    assert third not in (first, second) and third.stop_reason == "completed"
+    np.testing.assert_allclose(second.history["loss"], first.history["loss"], rtol=1e-6)
+
+
 def test_queue_positions_and_first_come_first_served(pool):
     long = pool.submit(experiment(epochs=5000, seed=11), "a")
     wait_until(lambda: long.status == "running")
@@ -65,6 +76,8 @@ def test_queue_positions_and_first_come_first_served(pool):
     assert pool.progress(second).queue_position == 1
     assert pool.progress(third).queue_position == 2
     assert pool.counts() == {"queued": 2, "running": 1, "workers": 1}
+    assert pool.submit(experiment(epochs=10, seed=13), "d") is third  # one job, two owners
+    assert pool.live_owners() == 4  # a, b, c and d each watch a live job
     pool.stop(long, "a")
     pool.wait(third)
     assert second.started < third.started and second.finished <= third.started
@@ -109,8 +122,8 @@ def test_released_sessions_cancel_their_queued_and_running_jobs(pool):
 
 
 def test_a_session_that_stops_existing_loses_its_job(pool, monkeypatch):
-    monkeypatch.setattr(jobs, "OWNER_GRACE_SECONDS", 0.0)
-    monkeypatch.setattr(jobs, "OWNER_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(job_reports, "OWNER_GRACE_SECONDS", 0.0)  # the reader thread reads it
+    monkeypatch.setattr(job_reports, "OWNER_CHECK_SECONDS", 0.0)
     monkeypatch.setattr(pool, "owner_alive", lambda owner: owner != "closed-tab")
     job = pool.submit(experiment(epochs=5000, seed=51), "closed-tab")
     pool.wait(job, timeout=30)
@@ -228,5 +241,29 @@ def test_changed_settings_compile_before_train_and_the_click_waits_for_that_comp
         compiled = [w.slot for w in pool._workers if exp.architecture in w.archs]
         assert len(compiled) == 1, compiled  # compiled once, in the warming worker
         assert exp not in pool._presets  # a student's settings are not re-warmed for good
+    finally:
+        pool.close()
+
+
+def test_warm_ups_stop_short_of_the_memory_limit_so_they_never_replace_a_worker():
+    """Each compiled loop stays in a worker for good: warming every lesson into a worker
+    near its limit would replace it, and the new one would warm itself up to the limit
+    again, for ever. Warm-ups stop WARM_ROOM_MB short of the limit; jobs use the room."""
+    pool = JobPool(workers=1, recycle_mb=float("inf"))
+    try:
+        [worker] = pool._workers
+        wait_until(lambda: worker.ready, timeout=120)
+        pool.recycle_mb = worker.rss_mb + jobs.WARM_ROOM_MB + 30  # room for a loop or two
+        wanted = [experiment(units=9 + i, cell=("lstm", "gru")[i % 2]) for i in range(12)]
+        for exp in wanted:
+            pool.warm(exp, keep=False)
+        full = lambda: worker.rss_mb >= pool.recycle_mb - jobs.WARM_ROOM_MB  # noqa: E731
+        done = lambda: len(worker.archs) == len(wanted)  # noqa: E731
+        wait_until(lambda: not worker.warming and (full() or done()), timeout=300)
+        warmed = [exp for exp in wanted if exp.architecture in worker.archs]
+        assert pool.recycled == 0 and worker.rss_mb < pool.recycle_mb
+        assert 1 <= len(warmed) < len(wanted) and pool._warm  # the rest wait for room
+        job = pool.wait(pool.submit(wanted[-1], "a"), timeout=120)  # jobs still train
+        assert job.stop_reason == "completed"
     finally:
         pool.close()

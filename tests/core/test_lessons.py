@@ -34,17 +34,20 @@ def test_hello_predicts_ello():
     assert ds.decode(np.asarray(model(ds.encode("hell")))[0]) == "ello"
 
 
-def test_scaling_brings_25_35_45_closer_to_55():
+def test_the_seeds_wide_model_answers_25_35_45_near_55_with_or_without_scaling():
+    """The blog expects large errors without a scaler. With its own model (LSTM(200, relu)
+    and the Dense(10)-Dense(100)-Dense(10) head) both land near 55 on this machine:
+    seeds 0-4 gave 55.1-55.7 unscaled and 53.7-56.5 with min-max (a lone Dense(10) head,
+    which the lesson used before, gave 54.0-57.5 and 54.6-55.1: scaling helped that one)."""
     lesson = lessons.LESSONS["next_number_wide"]
-    errors = {}
+    assert models.hidden_dense(lesson.spec) == (10, 100, 10)
     for scaling in (None, "minmax"):
         ds = datasets.load("next_number", variant="wide", scaling=scaling)
-        errs = []
+        answers = []
         for seed in (0, 1, 2):
             model, _, _ = _trained(lesson, ds, seed=seed)
-            errs.append(abs(ds.decode(np.asarray(model(ds.encode("25, 35, 45")))[0]) - 55))
-        errors[scaling] = float(np.mean(errs))
-    assert errors["minmax"] < 0.5 * errors[None], errors
+            answers.append(ds.decode(np.asarray(model(ds.encode("25, 35, 45")))[0]))
+        assert np.mean(np.abs(np.array(answers) - 55)) < 2.0, (scaling, answers)
 
 
 @pytest.mark.parametrize("key", sorted(lessons.LESSONS))
@@ -84,3 +87,17 @@ def test_generated_code_says_the_optimizer_the_validation_split_and_what_early_s
     exec(code, namespace)
     assert isinstance(namespace["model"].optimizer, keras.optimizers.RMSprop)
     assert "val_loss" in namespace["model"].history.history
+
+
+def test_generated_code_writes_the_seeds_three_dense_head_in_order():
+    lesson = lessons.LESSONS["next_number_wide"]
+    code = lessons.keras_code(lesson.spec, lesson.config, lesson.load())
+    head = [line for line in code.splitlines() if line.startswith("model.add(Dense(")]
+    assert head == ["model.add(Dense(10))", "model.add(Dense(100))", "model.add(Dense(10))",
+                    "model.add(Dense(1, activation='linear'))"]  # fmt: skip
+    assert "model.add(LSTM(200, activation='relu', input_shape=(3, 1)))" in code
+    deep = lesson.spec.replace(units=10, layers=9, dense_units_2=0, dense_units_3=0)
+    lstm = [line for line in lessons.keras_code(deep, lesson.config, lesson.load()).splitlines()
+            if "LSTM(" in line]  # fmt: skip
+    assert len(lstm) == 9 and all("return_sequences=True" in line for line in lstm[:8])
+    assert "return_sequences" not in lstm[-1]

@@ -52,7 +52,7 @@ def test_sentiment_loads_offline_with_the_datasets_fields(ds, rows):
     assert ds.raw_y.dtype == np.float32 and ds.raw_y.tolist() == expected
     assert ds.y.argmax(1).tolist() == ds.raw_y.astype(int).tolist()
     assert ds.options == {"source": "shipped", "max_words": 500, "maxlen": 16,
-                          "padding": "pre", "truncating": "pre"}  # fmt: skip
+                          "padding": "pre", "truncating": "pre", "mask_zero": False}  # fmt: skip
     assert ds.words[:2] == ["<pad>", "<oov>"] and len(ds.words) <= 500
     assert int(ds.x.max()) < len(ds.words)
     test = ds.held_out
@@ -142,12 +142,94 @@ def test_encoder_rejects_what_is_not_a_sentence(ds, sentence, message):
         ({"max_words": 20001}, "max_words"),
         ({"padding": "middle"}, "padding"),
         ({"truncating": "both"}, "truncating"),
+        ({"truncating": None}, "truncating"),
+        ({"mask_zero": "yes"}, "mask_zero"),
+        ({"mask_zero": 1}, "mask_zero"),
+        ({"mask_zero": None}, "mask_zero"),
         ({"source": "web"}, "Unknown source"),
     ],  # fmt: skip
 )
-def test_bad_options_raise_a_sentence(options, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_options_raise_a_sentence_the_catalog_knows(options, message):
+    with pytest.raises(ValueError, match=message) as raised:
         text.sentiment(**options)
+    assert any(template.fullmatch(str(raised.value)) for template in error_templates()), (
+        f"no error.* template in assets/i18n/en matches: {raised.value}"
+    )
+
+
+def error_templates() -> list:
+    """The English ``error.*`` templates of the catalog as regexes ({name} = any text)."""
+    import re
+    import tomllib
+
+    catalog = {}
+    for path in (text.CORPUS_PATH.parents[1] / "i18n" / "en").glob("*.toml"):
+        catalog.update(tomllib.loads(path.read_text(encoding="utf-8")))
+    return [
+        re.compile(".+?".join(re.escape(part) for part in re.split(r"\{\w+\}", template)), re.S)
+        for key, template in catalog.items()
+        if key.startswith("error.")
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Padding, truncating, max length and the mask, as Keras' pad_sequences does them
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("maxlen", [4, 8, 16])
+@pytest.mark.parametrize("padding", ["pre", "post"])
+@pytest.mark.parametrize("truncating", ["pre", "post"])
+def test_the_corpus_is_padded_and_cut_exactly_as_keras_pad_sequences(maxlen, padding, truncating):
+    import keras
+
+    ds = text.sentiment(maxlen=maxlen, padding=padding, truncating=truncating)
+    for part in (ds, ds.held_out):
+        indices = [text.to_indices(text.tokenize(s), ds.words) for s in part.labels]
+        expected = keras.utils.pad_sequences(
+            indices, maxlen=maxlen, padding=padding, truncating=truncating, value=0.0
+        )  # Keras' own defaults but maxlen, padding and truncating
+        np.testing.assert_array_equal(part.x, expected)
+        assert part.x.dtype == np.int32
+    assert ds.options["padding"] == padding and ds.options["truncating"] == truncating
+
+
+def test_a_short_max_length_really_cuts_and_the_default_cuts_nothing():
+    longest = max(len(text.tokenize(s)) for s in text.sentiment().labels)
+    assert longest < 16  # the default keeps every word: today's data unchanged
+    assert text.cut_sentences(text.sentiment()) == 0
+    short = text.sentiment(maxlen=6)
+    lengths = [len(text.tokenize(s)) for s in short.labels]
+    assert text.cut_sentences(short) == sum(n > 6 for n in lengths) > len(lengths) // 2
+    assert (short.x != text.PAD).all(axis=1).sum() >= text.cut_sentences(short)  # full rows
+    pre, post = short, text.sentiment(maxlen=6, truncating="post")
+    cut = [i for i, n in enumerate(lengths) if n > 6]
+    assert not np.array_equal(pre.x[cut], post.x[cut])  # different words survive
+    kept = [i for i, n in enumerate(lengths) if n <= 6]
+    np.testing.assert_array_equal(pre.x[kept], post.x[kept])  # uncut sentences: identical
+
+
+def test_mask_zero_travels_in_the_options_for_the_embedding():
+    assert text.embedding_options(text.sentiment()) == {"mask_zero": False}
+    masked = text.sentiment(mask_zero=True)
+    assert masked.options["mask_zero"] is True
+    assert text.embedding_options(masked) == {"mask_zero": True}
+    np.testing.assert_array_equal(masked.x, text.sentiment().x)  # the data itself is the same
+    assert text.embedding_options(datasets.load("sequence_classification")) == {"mask_zero": False}
+
+
+@pytest.mark.parametrize("padding", ["pre", "post"])
+@pytest.mark.parametrize("truncating", ["pre", "post"])
+def test_encode_as_places_a_typed_sentence_as_that_dataset_would(padding, truncating):
+    base = text.sentiment(maxlen=5)
+    other = text.sentiment(maxlen=5, padding=padding, truncating=truncating)
+    for sentence in ("a wonderful film", "the plot was slow but the ending was wonderful"):
+        np.testing.assert_array_equal(
+            text.encode_as(base, sentence, padding, truncating), other.encoder(sentence)
+        )
+        assert text.explain(base, sentence, padding, truncating) == text.explain(other, sentence)
+    with pytest.raises(ValueError, match="padding"):
+        text.encode_as(base, "a film", "middle", "pre")
 
 
 def test_explain_follows_pre_padding_and_keeps_typed_unknown_words(ds):

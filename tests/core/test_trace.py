@@ -402,3 +402,23 @@ def test_a_bad_initial_state_is_explained(bad) -> None:
     layer = _built(keras.layers.LSTM(UNITS, return_sequences=True), x)
     with pytest.raises(ValueError, match="initial state"):
         trace.trace_layer(layer, x, initial_state=bad)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru", "simple_rnn"])
+def test_a_model_that_masks_padding_is_traced_as_keras_runs_it(kind: str) -> None:
+    """After Embedding(mask_zero=True) the layer skips the padding: h stays put there."""
+    ids = np.array([[0, 0, 3, 5, 2, 7], [4, 6, 1, 0, 0, 0], [2, 3, 4, 5, 6, 7]], np.int32)
+    inputs = keras.Input(shape=(STEPS,), dtype="int32")
+    embedded = keras.layers.Embedding(10, FEATURES, mask_zero=True)(inputs)
+    layers = keras.layers
+    cells = {"lstm": layers.LSTM, "gru": layers.GRU, "simple_rnn": layers.SimpleRNN}
+    layer = cells[kind](UNITS)
+    model = keras.Model(inputs, keras.layers.Dense(1)(layer(embedded)))
+    _randomise(layer)
+    [traced] = trace.trace(model, ids)
+    embedding = model.layers[1]
+    sequences = keras.layers.RNN(layer.cell, return_sequences=True)
+    expected = np.asarray(sequences(embedding(ids), mask=embedding.compute_mask(ids)))
+    np.testing.assert_allclose(traced.h, expected, atol=ATOL)
+    assert np.all(traced.h[0, :2] == 0.0)  # front padding skipped: still the zero state
+    np.testing.assert_array_equal(traced.h[1, 3:], np.repeat(traced.h[1, 2:3], 3, axis=0))

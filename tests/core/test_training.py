@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from lstm_core import datasets, models, training
+from lstm_core import datasets, models, training, training_loop
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +166,7 @@ def test_divergence_rule_compares_with_the_first_epoch():
 def test_a_loss_above_the_limit_stops_as_diverged(seq, monkeypatch):
     # A factor under 1 makes the first epoch itself "exploded": the stop is certain on any
     # CPU, and what is checked is the path from the graph's decision to the message.
-    monkeypatch.setattr(training, "EXPLODE_FACTOR", 0.5)
+    monkeypatch.setattr(training_loop, "EXPLODE_FACTOR", 0.5)  # read where the loop runs
     model = models.build(models.ModelSpec(units=8), seq)
     result = training.train(model, seq, training.TrainConfig(epochs=50))
     assert result.stop_reason == "diverged" and result.epochs_run == 1

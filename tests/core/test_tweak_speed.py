@@ -12,7 +12,7 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 
-from lstm_core import datasets, models, training
+from lstm_core import datasets, models, training, training_loop
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +70,9 @@ def test_a_rate_fed_to_the_loop_trains_like_the_rate_baked_in(seq, cell, monkeyp
     fed = _train(spec, seq, cfg)  # the same loop, other rates
     other = _train(spec.replace(dropout=0.1, recurrent_dropout=0.2), seq, cfg)
     with monkeypatch.context() as m:  # the loop as Keras writes it: rates as constants
-        m.setattr(training, "_CACHE", OrderedDict())
-        m.setattr(training, "_rate_slots", lambda model: [])
+        # patched in training_loop, where the compiled loop reads them
+        m.setattr(training_loop, "_CACHE", OrderedDict())
+        m.setattr(training_loop, "_rate_slots", lambda model: [])
         baked = _train(spec, seq, cfg)
     _assert_same_run(fed, baked)
     assert not np.allclose(fed[0], other[0])  # and the rate does change the run
@@ -101,8 +102,8 @@ def test_padded_batches_train_like_batches_of_their_own_size(seq, batch_size, mo
     cfg = training.TrainConfig(epochs=6, batch_size=batch_size, learning_rate=0.01, seed=2)
     padded = _train(spec, seq, cfg)
     with monkeypatch.context() as m:  # every batch size its own loop, no padding rows
-        m.setattr(training, "_CACHE", OrderedDict())
-        m.setattr(training, "PAD_BATCH_SAMPLES", 0)
+        m.setattr(training_loop, "_CACHE", OrderedDict())
+        m.setattr(training_loop, "PAD_BATCH_SAMPLES", 0)
         assert training._compiled_loop(models.build(spec, seq), seq, cfg).rows == batch_size
         own = _train(spec, seq, cfg)
     _assert_same_run(padded, own)

@@ -1,0 +1,105 @@
+"""The first Train click of every lesson preset after a server restart: with and without
+the on-disk XLA cache, beside a click in a process that has trained the preset already.
+
+A restart is a new Python process (TensorFlow imported, nothing compiled). For each
+preset of the three task pages (its own lesson, settings and data), in one process:
+- empty cache: the first click, compiling the loop (the way before the cache);
+- filled cache: a new process pointed at the cache the first one filled (a restart);
+- again: a second click in the same process (what the class had before the restart).
+Printed per preset and as medians over ``--repeats`` rounds, with the ratio.
+
+Usage: python bench/restart_speed.py [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def experiments() -> dict[str, tuple]:
+    """Preset name -> (dataset, options, spec, config): the task pages' presets."""
+    from app.presets import PRESETS, experiment
+
+    found = {}
+    for page, presets in PRESETS.items():
+        for preset in presets:
+            e = experiment(page, preset)
+            found[f"{page}:{preset.key}"] = (e.dataset, dict(e.options), e.spec, e.config)
+    return found
+
+
+def child(cache: str) -> None:
+    """One server's life: each preset's first click and a second click, as JSON lines."""
+    import time
+
+    os.environ["LSTM_EXPLORER_XLA_CACHE"] = cache
+    from lstm_core import xla_cache
+
+    xla_cache.enable()
+    from lstm_core import datasets, models, training
+
+    for name, (dataset, options, spec, config) in experiments().items():
+        ds = datasets.load(dataset, **options)
+        clicks = []
+        for _ in range(2):
+            start = time.perf_counter()
+            model = models.build(spec, ds, seed=config.seed)
+            training.train(model, ds, config)
+            clicks.append(time.perf_counter() - start)
+        print(json.dumps({"preset": name, "first": clicks[0], "again": clicks[1]}), flush=True)
+
+
+def server_life(cache: str) -> dict[str, dict]:
+    done = subprocess.run([sys.executable, __file__, "--child", cache], capture_output=True,
+                          text=True, check=True, cwd=ROOT)  # fmt: skip
+    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    return {row["preset"]: row for row in rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    empty, filled, again = {}, {}, {}
+    for round_ in range(args.repeats):
+        with tempfile.TemporaryDirectory() as cache:
+            before = server_life(cache)  # fills the cache
+            after = server_life(cache)  # the restart
+        for name in before:
+            empty.setdefault(name, []).append(before[name]["first"])
+            filled.setdefault(name, []).append(after[name]["first"])
+            again.setdefault(name, []).append(before[name]["again"])
+        print(f"round {round_ + 1}/{args.repeats} done", flush=True)
+    med = statistics.median
+    print("\n== first click after a restart, seconds (median of rounds) ==")
+    print(f"{'preset':44} {'empty cache':>11} {'filled':>8} {'again':>7} {'empty/filled':>13}")
+    for name in empty:
+        e, f, a = med(empty[name]), med(filled[name]), med(again[name])
+        print(f"{name:44} {e:11.2f} {f:8.2f} {a:7.2f} {e / f:13.1f}")
+    all_e = med([med(v) for v in empty.values()])
+    all_f = med([med(v) for v in filled.values()])
+    all_a = med([med(v) for v in again.values()])
+    worst_f = max(med(v) for v in filled.values())
+    print(
+        f"{'median over presets':44} {all_e:11.2f} {all_f:8.2f} {all_a:7.2f} {all_e / all_f:13.1f}"
+    )
+    print(f"worst preset with a filled cache: {worst_f:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

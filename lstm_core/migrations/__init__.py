@@ -1,0 +1,1 @@
+"""Alembic migrations of the run store (``lstm_core.store``): ``env.py`` and ``versions/``."""
