@@ -50,6 +50,20 @@ def assert_no_exception(page) -> None:
     assert errors.count() == 0, errors.first.inner_text()
 
 
+def settled_box(locator, timeout: float = 30) -> dict | None:
+    """The box of ``locator``'s first match once it is drawn, or None after ``timeout``.
+
+    A rerun may replace an element between a wait and a measurement (its box is None in
+    that moment), so this measures again until the element is there.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        box = locator.first.bounding_box() if locator.count() else None
+        if box is not None and box["height"] > 0 or time.monotonic() > deadline:
+            return box
+        time.sleep(0.2)
+
+
 def new_seed() -> int:
     """A seed of the test's own: identical experiments are shared across the server."""
     return random.SystemRandom().randrange(1, 2**31 - 1)

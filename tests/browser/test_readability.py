@@ -18,6 +18,7 @@ from tests.browser.app_page import (
     assert_no_exception,
     new_seed,
     set_number,
+    settled_box,
     wait_finished,
     wait_idle,
 )
@@ -145,13 +146,15 @@ def test_after_train_the_outcome_is_on_the_first_screen(page, server_url, path, 
     headline = page.get_by_test_id("stMetricValue").filter(
         has_text=re.compile(r"^\d+/\d+ (correct|within)")
     )
-    curve = page.locator(".js-plotly-plot").filter(
+    # the drawn chart: a chart Plotly is still laying out after the run has no size yet
+    curve = page.locator(".js-plotly-plot:visible").filter(
         has=page.locator(".gtitle", has_text=re.compile(r"^Training · epoch \d+ of \d+"))
     )
+    curve.first.wait_for(timeout=30_000)
     for what, locator in (("status line", status), ("headline", headline)):
-        box = locator.first.bounding_box()
+        box = settled_box(locator)
         assert box is not None and box["y"] + box["height"] <= SCREEN_HEIGHT, (what, box)
-    curve_box = curve.first.bounding_box()
+    curve_box = settled_box(curve)
     assert curve_box is not None and curve_box["y"] + curve_box["height"] / 2 <= SCREEN_HEIGHT, (
         "less than half of the loss curve is on the first screen",
         curve_box,
