@@ -26,16 +26,23 @@ def rate_slots(model) -> list[tuple[int, str]]:
 
 
 def rates(model, slots: list[tuple[int, str]]) -> np.ndarray:
-    """(slots, 2): each rate and its keep-scale 1/(1-rate), computed as TensorFlow does.
+    """(slots, 3): each rate, its keep-scale 1/(1-rate), computed as TensorFlow does, and the
+    width of the model's mask (its inputs' or its units').
 
     ``tf.nn.experimental.stateless_dropout`` computes the scale of a Python-number rate in
     double precision; passing that scale (not the rate alone) keeps the masks bit-equal.
+    The width lets a loop compiled for more units (``lstm_core.padded_units``) draw the
+    mask of this model's width.
     """
     from lstm_core import models
 
     layers = models.recurrent_layers(model)
-    rates = [float(getattr(layers[k].cell, attr)) for k, attr in slots]
-    return np.array([[r, 1.0 / (1.0 - r)] for r in rates], np.float32).reshape(-1, 2)
+    rows = []
+    for k, attr in slots:
+        rate, cell = float(getattr(layers[k].cell, attr)), layers[k].cell
+        width = cell.units if attr == "recurrent_dropout" else cell.kernel.shape[0]
+        rows.append([rate, 1.0 / (1.0 - rate), float(width)])
+    return np.array(rows, np.float32).reshape(-1, 3)
 
 
 class _Rate(float):
@@ -44,7 +51,7 @@ class _Rate(float):
     slot: int
 
 
-_TRACING = threading.local()  # .rates: the (slots, 2) tensor of the graph being traced
+_TRACING = threading.local()  # .rates: the (slots, 3) tensor of the graph being traced
 _KERAS_DROPOUT = None
 
 
@@ -98,6 +105,26 @@ def _dropout(inputs, rate, noise_shape=None, seed=None):
     seed = random._cast_seed(random.draw_seed(seed))
     shape = random._get_concrete_noise_shape(inputs, noise_shape)
     x = tf.convert_to_tensor(inputs)
-    uniform = tf.random.stateless_uniform(shape, seed=seed, dtype=x.dtype)
+    if noise_shape is None and x.shape.is_fully_defined():
+        shape = tuple(x.shape)  # static: the draw's layout is known while tracing
+    uniform = _draws(shape, tf.cast(rates[rate.slot, 2], tf.int32), seed, x.dtype)
     kept = uniform >= rates[rate.slot, 0]
     return tf.where(kept, x * rates[rate.slot, 1], tf.constant(0, x.dtype))
+
+
+def _draws(shape, width, seed, dtype):
+    """The uniform numbers of a (rows, width) draw, laid out in ``shape`` = (rows, cols).
+
+    A stateless draw is a prefix of any longer draw from the same seed (tested), so one
+    flat draw of rows*cols numbers holds the (rows, width) draw of any width <= cols: row b
+    is numbers b*width ... b*width + width - 1. Columns past the width (padded units, whose
+    values are 0) get other numbers; with width = cols this is the plain draw.
+    """
+    import tensorflow as tf
+
+    if not (isinstance(shape, tuple) and len(shape) == 2):
+        return tf.random.stateless_uniform(shape, seed=seed, dtype=dtype)
+    rows, cols = (int(d) for d in shape)
+    flat = tf.random.stateless_uniform((rows * cols,), seed=seed, dtype=dtype)
+    index = tf.range(rows)[:, None] * width + tf.range(cols)[None, :]
+    return tf.gather(flat, tf.minimum(index, rows * cols - 1))

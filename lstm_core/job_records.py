@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from lstm_core import datasets
+from lstm_core import datasets, padded_units
 from lstm_core.models import ModelSpec
 from lstm_core.training import TrainConfig
 
@@ -48,6 +48,19 @@ class Experiment:
         spec = self.spec.replace(dropout=_some(self.spec.dropout),
                                  recurrent_dropout=_some(self.spec.recurrent_dropout))  # fmt: skip
         return (self.dataset, self.options, spec, self.config.batch_size)
+
+
+def trains_in(arch: tuple, compiled: tuple) -> bool:
+    """Whether a worker that compiled the loop of ``compiled`` trains ``arch`` in it: the
+    same architecture, or the same with fewer units (``lstm_core.padded_units``)."""
+    if arch == compiled:
+        return True
+    (dataset, options, spec, batch), (*others, spec_c, batch_c) = arch, compiled
+    if (dataset, options, batch) != (others[0], others[1], batch_c):
+        return False
+    if spec.replace(units=spec_c.units) != spec_c:
+        return False
+    return padded_units.fits((spec.units,) * spec.layers, (spec_c.units,) * spec_c.layers)
 
 
 def _some(rate: float) -> float:

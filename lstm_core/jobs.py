@@ -33,6 +33,7 @@ from lstm_core.job_records import Experiment as Experiment
 from lstm_core.job_records import Job as Job
 from lstm_core.job_records import Progress as Progress
 from lstm_core.job_records import detached as detached
+from lstm_core.job_records import trains_in
 
 # re-exported: the reader thread reads these in job_reports (patch them there)
 from lstm_core.job_reports import MAX_START_FAILURES as MAX_START_FAILURES
@@ -173,7 +174,7 @@ class JobPool(WorkerReports):
 
     def _queue_warm(self, experiment: Experiment) -> None:
         arch = experiment.architecture
-        known = any(arch in w.archs or (w.warming and w.warming.architecture == arch)
+        known = any(w.trains(arch) or (w.warming and trains_in(arch, w.warming.architecture))
                     for w in self._workers)  # fmt: skip
         if not known and experiment not in self._warm:
             self._warm.append(experiment)
@@ -260,8 +261,10 @@ class JobPool(WorkerReports):
         while idle and self._queue:
             job = self._queue.popleft()
             arch = job.experiment.architecture
-            worker = next((w for w in idle if arch in w.archs), None)
-            if worker is None and any(w.warming and w.warming.architecture == arch
+            worker = next((w for w in idle if arch in w.archs), None) or next(
+                (w for w in idle if w.trains(arch)), None
+            )  # its own loop, else a wider one
+            if worker is None and any(w.warming and trains_in(arch, w.warming.architecture)
                                       for w in self._workers):  # fmt: skip
                 held.append(job)  # rather than compile the same loop twice at once
                 continue

@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import OrderedDict
 
 import numpy as np
 
-from lstm_core import optimizers
+from lstm_core import optimizers, padded_units
 from lstm_core.datasets import Dataset
 from lstm_core.dropout_rates import RATE_ATTRIBUTES
 from lstm_core.dropout_rates import rate_slots as _rate_slots
@@ -50,21 +51,40 @@ _CACHE_LOCK = threading.Lock()
 def _compiled_loop(
     model, dataset: Dataset, config: TrainConfig, held_out: Dataset | None = None
 ) -> _Loop:
+    """The loop of ``model``'s architecture: its own, one compiled for a little more units
+    (``lstm_core.padded_units``), or a new one compiled now."""
     key = _architecture_key(model, dataset, config, held_out)
     with _CACHE_LOCK:
-        loop = _CACHE.get(key)
+        loop = _CACHE.get(key) or _wider_loop(key, config.epochs)
         if loop is None:
             loop = _CACHE[key] = _Loop(model, dataset, config, held_out)
             while len(_CACHE) > MAX_CACHED_LOOPS:
                 _CACHE.popitem(last=False)
-        _CACHE.move_to_end(key)
+        _CACHE.move_to_end(loop.key)
     return loop
+
+
+def _wider_loop(key: tuple, epochs: int) -> _Loop | None:
+    """The cheapest cached loop of the same architecture compiled for more units that may
+    train this one: within ``padded_units.fits``, and quick enough once timed."""
+    family, needed = key[:-1], key[-1]
+    wider = [
+        loop
+        for other, loop in _CACHE.items()
+        if other[:-1] == family
+        and padded_units.fits(needed, other[-1])
+        and (loop.epoch_seconds is None or loop.epoch_seconds * epochs < padded_units.REUSE_SECONDS)
+    ]
+    return min(wider, key=lambda loop: sum(u * u for u in loop.key[-1]), default=None)
 
 
 def _architecture_key(
     model, dataset: Dataset, config: TrainConfig, held_out: Dataset | None = None
 ) -> tuple:
     """Everything the compiled graph depends on; weights, lr, seeds and rates are arguments.
+
+    The recurrent layers' units come last, so that ``_wider_loop`` finds the loops of the
+    same architecture with other units.
 
     A dropout rate counts only as "some or none": a rate above 0 draws masks (a different
     graph), its value is a number fed to the graph.
@@ -73,22 +93,27 @@ def _architecture_key(
 
     from lstm_core import models
 
-    def strip(obj):
+    def strip(obj):  # names, seeds and the shapes between layers (they follow from the rest)
         if isinstance(obj, dict):
-            return {k: strip(v) for k, v in obj.items() if k not in ("name", "seed")}
-        if isinstance(obj, list):
+            tensor = "keras_history" in obj
+            return {k: strip(v) for k, v in obj.items()
+                    if k not in ("name", "seed") and not (tensor and k == "shape")}  # fmt: skip
+        if isinstance(obj, list | tuple):
             return [strip(v) for v in obj]
         return obj
 
     layout = strip(model.get_config())
     for layer in layout.get("layers", []):  # the layers whose rates _rate_slots feeds
+        layer.pop("build_config", None)  # input shapes: they follow from the layers before
         if layer.get("class_name") in models.RECURRENT_LAYERS:
+            layer["config"].pop("units")  # the last part of the key (padded_units)
             for attr in RATE_ATTRIBUTES:
                 layer["config"][attr] = layer["config"][attr] > 0
     arch = json.dumps(layout, sort_keys=True, default=str)
     shapes = (dataset.x.shape, dataset.y.shape, batch_rows(dataset.x.shape[0], config.batch_size))
     validation = None if held_out is None else (held_out.x.shape, config.monitor)
-    return (arch, str(model.loss), dataset.task, shapes, config.optimizer, validation)
+    widths = padded_units.widths(model)
+    return (arch, str(model.loss), dataset.task, shapes, config.optimizer, validation, widths)
 
 
 def batch_rows(samples: int, batch_size: int) -> int:
@@ -118,14 +143,31 @@ class _Loop:
         self.n = int(dataset.x.shape[0])
         self.rows = batch_rows(self.n, config.batch_size)  # static rows of one batch
         self.slots = _rate_slots(template)
+        self.key = _architecture_key(template, dataset, config, held_out)
+        self.epoch_seconds: float | None = None  # timed on a run: is it worth reusing padded?
+        self.timed = False  # the first call compiles: its time says nothing
         self._fn = self._make_fn()
 
     # -- state in and out -------------------------------------------------------------
 
+    def _pair(self, model) -> tuple[int, int]:
+        """(the model's units, this loop's units): they differ when it runs padded."""
+        needed, compiled = padded_units.widths(model), self.key[-1]
+        return (needed[0], compiled[0]) if needed else (0, 0)
+
     def initial_state(self, model, config: TrainConfig) -> dict:
         import tensorflow as tf
 
-        trainable = [tf.convert_to_tensor(v.value) for v in model.trainable_variables]
+        u, up = self._pair(model)
+        template = self.template
+
+        def grown(value, like) -> tf.Tensor:  # the model's array in this loop's shape
+            return tf.constant(padded_units.pad(np.asarray(value), like.shape, u, up))
+
+        pairs = list(zip(model.trainable_variables, template.trainable_variables, strict=True))
+        trainable = [grown(v.value, t) for v, t in pairs]
+        # 1 on the model's weights, 0 on the padding (whose gradient is dropped)
+        masks = [grown(np.ones(v.shape, np.float32), t) for v, t in pairs]
         opt = {
             "iteration": tf.constant(0.0, tf.float32),
             "learning_rate": tf.constant(config.learning_rate, tf.float32),
@@ -133,11 +175,12 @@ class _Loop:
             "velocity": [tf.zeros_like(w) for w in trainable],
         }
         non_trainable = []
-        for i, v in enumerate(model.non_trainable_variables):
+        for i, (v, t) in enumerate(zip(model.non_trainable_variables,
+                                       template.non_trainable_variables, strict=True)):  # fmt: skip
             if "seed_generator" in v.path:  # dropout masks follow the run's seed
                 non_trainable.append(tf.constant([config.seed, 7919 * (i + 1)], v.dtype))
             else:
-                non_trainable.append(tf.convert_to_tensor(v.value))
+                non_trainable.append(grown(v.value, t))
         return {
             "trainable": trainable,
             "non_trainable": non_trainable,
@@ -146,20 +189,25 @@ class _Loop:
             "first": tf.constant(np.nan, tf.float32),  # the first epoch's loss
             "wait": tf.constant(0, tf.int32),
             "epoch": tf.constant(0, tf.int32),
-            "rates": tf.constant(_rates(model, self.slots)),  # (slots, 2) rate, 1/(1-rate)
+            "rates": tf.constant(_rates(model, self.slots)),  # (slots, 3) rate, 1/(1-rate), width
+            "masks": masks,
         }
 
     def write_back(self, model, state: dict) -> None:
-        for var, value in zip(model.trainable_variables, state["trainable"], strict=True):
-            var.assign(value)
-        for var, value in zip(model.non_trainable_variables, state["non_trainable"], strict=True):
-            var.assign(value)
+        u, up = self._pair(model)
+        pairs = [
+            *zip(model.trainable_variables, state["trainable"], strict=True),
+            *zip(model.non_trainable_variables, state["non_trainable"], strict=True),
+        ]
+        for var, value in pairs:
+            var.assign(padded_units.cut(np.asarray(value), var.shape, u, up))
 
     # -- one call: up to n epochs ------------------------------------------------------
 
     def run(self, state: dict, dataset: Dataset, held_out, rng, n: int, config: TrainConfig):
         import tensorflow as tf
 
+        tic = time.perf_counter()
         order = self._orders(rng, n, config.shuffle)
         batch = min(config.batch_size, self.n)
         patience = config.patience if config.patience is not None else 2**30
@@ -171,6 +219,10 @@ class _Loop:
         )  # fmt: skip
         state, metrics, done, stop = out
         done, stop = int(done), int(stop)
+        if done:  # after the first call (which compiles): is a padded reuse quick?
+            seconds = (time.perf_counter() - tic) / done
+            self.epoch_seconds = seconds if self.timed else self.epoch_seconds
+            self.timed = True
         metrics = metrics.numpy()  # (MAX_CHUNK_EPOCHS, 4): loss, accuracy, val_loss, val_acc.
         columns = {"loss": 0, "accuracy": 1, "val_loss": 2, "val_accuracy": 3}
         logs = [
@@ -214,7 +266,7 @@ class _Loop:
                 params = (state["trainable"], state["non_trainable"], state["optimizer"])
 
                 def one_batch(s, params, loss_sum, correct):
-                    params, loss, hits, count = step(params, x, y, *rows_of(e, s))
+                    params, loss, hits, count = step(params, state["masks"], x, y, *rows_of(e, s))
                     return s + 1, params, loss_sum + loss * count, correct + hits
 
                 _, params, loss_sum, correct = tf.while_loop(
@@ -248,6 +300,7 @@ class _Loop:
                     "wait": wait,
                     "epoch": epoch + 1,
                     "rates": state["rates"],
+                    "masks": state["masks"],
                 }
                 row = tf.stack([epoch_loss, correct / self.n, val_loss, val_accuracy])
                 metrics = metrics.write(e, row)
@@ -281,7 +334,7 @@ class _Loop:
 
         model, loss_fn, classify, update = self.template, self.loss_fn, self.classify, self.update
 
-        def step(params, x, y, idx, w):
+        def step(params, masks, x, y, idx, w):
             trainable, non_trainable, opt_vars = params
             xb, yb = tf.gather(x, idx), tf.gather(y, idx)  # (batch, T, F), (batch, ...)
             count = tf.reduce_sum(w)
@@ -292,7 +345,9 @@ class _Loop:
                 )
                 per_sample = _per_sample(loss_fn(yb, pred))  # (batch,)
                 loss = tf.reduce_sum(per_sample * w) / count
-            grads = tape.gradient(loss, trainable)
+            grads = [
+                _masked(g, m) for g, m in zip(tape.gradient(loss, trainable), masks, strict=True)
+            ]
             trainable, opt_vars = update(opt_vars, grads, trainable)
             hits = tf.constant(0.0)
             if classify:
@@ -301,6 +356,15 @@ class _Loop:
             return (trainable, list(new_non_trainable), opt_vars), loss, hits, count
 
         return step
+
+
+def _masked(grad, mask):
+    """The gradient with the padding's part dropped (a loop wider than the model); times 1
+    is exact. An Embedding's sparse gradient (rows of the words read) is never padded and
+    stays sparse, as Keras' optimizers treat it."""
+    import tensorflow as tf
+
+    return grad if isinstance(grad, tf.IndexedSlices) else grad * mask
 
 
 def exploded(loss, first, factor=EXPLODE_FACTOR):

@@ -52,6 +52,12 @@ class Worker:
             self.process.start()
         self.started = True
 
+    def trains(self, arch: tuple) -> bool:
+        """Whether a loop this worker compiled trains ``arch`` (the same or wider)."""
+        from lstm_core.job_records import trains_in
+
+        return any(trains_in(arch, compiled) for compiled in self.archs)
+
     def start_job(self, job) -> None:
         self.job = job
         self.tasks.put(("train", job.id, job.experiment))
