@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from lstm_core import datasets, padded_units
+from lstm_core import datasets, models, padded_units
 from lstm_core.models import ModelSpec
 from lstm_core.training import TrainConfig
 
@@ -41,12 +41,15 @@ class Experiment:
         """What the compiled loop depends on (seed, epochs, learning rate do not count).
 
         Dropout rates count only as "some or none", as ``training`` keys its loops: a
-        worker that compiled a rate of 0.2 trains 0.5 without compiling. (The batch size
+        worker that compiled a rate of 0.2 trains 0.5 without compiling; the recurrent
+        layers' activation does not count at all. (The batch size
         counts here although tiny data shares one loop for all: knowing that would mean
         loading the dataset in the page server.)
         """
         spec = self.spec.replace(dropout=_some(self.spec.dropout),
                                  recurrent_dropout=_some(self.spec.recurrent_dropout))  # fmt: skip
+        if spec.cell != "dense":  # an argument of the loop (activation_choice)
+            spec = spec.replace(activation=models.ACTIVATIONS[0])
         return (self.dataset, self.options, spec, self.config.batch_size)
 
 

@@ -30,7 +30,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from lstm_core import optimizers, padded_units
+from lstm_core import activation_choice, optimizers, padded_units
 from lstm_core.datasets import Dataset
 from lstm_core.dropout_rates import RATE_ATTRIBUTES
 from lstm_core.dropout_rates import rate_slots as _rate_slots
@@ -107,6 +107,7 @@ def _architecture_key(
         layer.pop("build_config", None)  # input shapes: they follow from the layers before
         if layer.get("class_name") in models.RECURRENT_LAYERS:
             layer["config"].pop("units")  # the last part of the key (padded_units)
+            layer["config"].pop("activation")  # an argument (activation_choice)
             for attr in RATE_ATTRIBUTES:
                 layer["config"][attr] = layer["config"][attr] > 0
     arch = json.dumps(layout, sort_keys=True, default=str)
@@ -191,6 +192,7 @@ class _Loop:
             "epoch": tf.constant(0, tf.int32),
             "rates": tf.constant(_rates(model, self.slots)),  # (slots, 3) rate, 1/(1-rate), width
             "masks": masks,
+            "activation": tf.constant(activation_choice.index_of(model), tf.int32),
         }
 
     def write_back(self, model, state: dict) -> None:
@@ -301,6 +303,7 @@ class _Loop:
                     "epoch": epoch + 1,
                     "rates": state["rates"],
                     "masks": state["masks"],
+                    "activation": state["activation"],
                 }
                 row = tf.stack([epoch_loss, correct / self.n, val_loss, val_accuracy])
                 metrics = metrics.write(e, row)
@@ -324,7 +327,10 @@ class _Loop:
             return loss, accuracy
 
         def epochs(state, *args):
-            with _rates_as_arguments(self.template, self.slots, state["rates"]):
+            with (
+                _rates_as_arguments(self.template, self.slots, state["rates"]),
+                activation_choice.as_argument(self.template, state["activation"]),
+            ):
                 return run_epochs(state, *args)
 
         return tf.function(epochs, jit_compile=True, reduce_retracing=True, autograph=False)

@@ -130,3 +130,32 @@ def test_the_pool_sends_a_dropout_change_to_the_worker_that_compiled_it():
 
     assert arch(dropout=0.2) == arch(dropout=0.5) != arch(dropout=0.0)
     assert arch(recurrent_dropout=0.1) == arch(recurrent_dropout=0.7) != arch()
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "simple_rnn"])
+def test_an_activation_change_reuses_the_loop_and_trains_as_model_fit(seq, cell):
+    spec = models.ModelSpec(cell=cell, units=5)
+    cfg = training.TrainConfig(epochs=4, batch_size=3, learning_rate=0.01, shuffle=False)
+    _train(spec, seq, cfg)  # tanh compiles the loop
+    loops, traces = len(training._CACHE), _trace_count(spec, seq, cfg)
+    for activation in ("relu", "sigmoid", "linear"):
+        changed = spec.replace(activation=activation)
+        ours, theirs = models.build(changed, seq, seed=1), models.build(changed, seq, seed=1)
+        result = training.train(ours, seq, cfg)
+        assert len(training._CACHE) == loops
+        assert _trace_count(changed, seq, cfg) == traces == 1
+        theirs.optimizer.learning_rate = 0.01
+        fit = theirs.fit(seq.x, seq.y, epochs=4, batch_size=3, shuffle=False, verbose=0)
+        np.testing.assert_allclose(result.history["loss"], fit.history["loss"], rtol=1e-4)
+        for w_ours, w_theirs in zip(ours.get_weights(), theirs.get_weights(), strict=True):
+            np.testing.assert_allclose(w_ours, w_theirs, atol=1e-5)
+
+
+def test_the_pool_counts_no_activation_of_a_recurrent_layer():
+    from lstm_core.jobs import Experiment
+
+    def arch(**changes):
+        spec, cfg = models.ModelSpec(units=8).replace(**changes), training.TrainConfig()
+        return Experiment.of("sequence_classification", {}, spec, cfg).architecture
+
+    assert arch(activation="relu") == arch() != arch(cell="gru")
