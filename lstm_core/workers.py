@@ -12,9 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
-import sys
 import threading
-import types
 
 from lstm_core import datasets
 from lstm_core.memory import rss_mb
@@ -45,11 +43,11 @@ class Worker:
         self.process = self.ctx.Process(
             target=worker_main,
             args=(self.slot, self.tasks, self.results, self.stop_value),
-            name=f"lstm-worker-{self.slot}",
+            name=f"{WORKER_NAME}{self.slot}",
             daemon=True,
         )
-        with _main_module_hidden():
-            self.process.start()
+        _leave_main_out_of_workers()
+        self.process.start()
         self.started = True
 
     def trains(self, arch: tuple) -> bool:
@@ -83,19 +81,36 @@ class Worker:
 # ---------------------------------------------------------------------------
 
 
-class _main_module_hidden:  # noqa: N801 - used as a ``with`` statement
-    """Start a worker without the parent's ``__main__``.
+WORKER_NAME = "lstm-worker-"  # the process names of the pool's workers
+
+
+def _without_main(get_preparation_data):
+    """``multiprocessing.spawn.get_preparation_data`` that leaves a worker's ``__main__`` out.
 
     A spawned process re-imports its parent's ``__main__``; under Streamlit that is the
-    page script being run, which must not run again inside a worker.
+    page script, which must not run again inside a worker (it starts a pool of its own).
+    Swapping ``sys.modules["__main__"]`` while starting a worker raced with Streamlit's
+    script threads, which set it at every run: under a class's load a worker now and then
+    re-ran ``app/main.py`` and died at start. The preparation data is per process, so
+    leaving the main module out of it touches nothing another thread sees.
     """
 
-    def __enter__(self):
-        self.main = sys.modules.get("__main__")
-        sys.modules["__main__"] = types.ModuleType("__main__")
+    def prepared(name):
+        data = get_preparation_data(name)
+        if str(name).startswith(WORKER_NAME):
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+        return data
 
-    def __exit__(self, *exc):
-        sys.modules["__main__"] = self.main
+    prepared.leaves_main_out = True
+    return prepared
+
+
+def _leave_main_out_of_workers() -> None:
+    from multiprocessing import spawn
+
+    if not getattr(spawn.get_preparation_data, "leaves_main_out", False):
+        spawn.get_preparation_data = _without_main(spawn.get_preparation_data)
 
 
 def worker_main(slot: int, tasks, results, stop_value) -> None:

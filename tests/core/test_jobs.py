@@ -267,3 +267,24 @@ def test_warm_ups_stop_short_of_the_memory_limit_so_they_never_replace_a_worker(
         assert job.stop_reason == "completed"
     finally:
         pool.close()
+
+
+def test_a_worker_never_runs_the_main_script_whatever_it_is_meanwhile(tmp_path, monkeypatch):
+    """Streamlit sets ``__main__`` to the page script at every run, from its own threads;
+    a worker started meanwhile must not run that script (it re-ran app/main.py and died)."""
+    import sys
+    import types
+
+    marker = tmp_path / "ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\nraise SystemExit('page ran')\n")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    pool = JobPool(workers=1)
+    try:
+        job = pool.wait(pool.submit(experiment(epochs=3), "a"), timeout=90)
+        assert job.stop_reason == "completed"
+    finally:
+        pool.close()
+    assert not marker.exists()
