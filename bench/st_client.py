@@ -313,8 +313,10 @@ class Student:
                 if finished is not None:
                     self.outcome.reruns[finished] += 1
             self.runs_seen["fragment" if self.screen.fragment else "full"] += 1
+            # a run interrupted by a rerun drew part of the page: the one after it draws all
+            interrupted = RERUN_KINDS.get(msg.script_finished) == "interrupted"
             async with self.changed:
-                if not self.screen.fragment:
+                if not self.screen.fragment and not interrupted:
                     self.last_full, self.full_runs = self.screen, self.full_runs + 1
                 self.changed.notify_all()
 
