@@ -29,6 +29,7 @@ PAGE = "sequence_classification"  # the seed-000 lesson's URL path
 TRAIN, STOP, SEED = "▶ Train", "■ Stop", "Seed"  # labels as the page shows them (English)
 TRAINED = "Trained "  # the success sentence: "Trained 200 epochs in 0.3 s."
 QUEUED = "Queued"  # the progress bar while the job waits for a worker
+OUT_OF_DATE = "**Out of date**"  # the status after a setting changed, until Train
 RUNS_COLUMN = "final loss"  # the "Your runs" table's column
 ERROR, WARNING = 1, 2  # streamlit.proto.Alert.Format
 RERUN_KINDS = {0: "full", 3: "fragment", 2: "interrupted"}  # ForwardMsg.ScriptFinishedStatus
@@ -338,8 +339,11 @@ class Student:
             out.live = time.monotonic()
         if out.started is None and screen.progress and not screen.progress[-1].startswith(QUEUED):
             out.started = time.monotonic()  # a worker took the job (compiling or training)
-        if screen.errors:
-            out.failure = "error text: " + screen.errors[0][:160]
+        # "Out of date" is the page between a change and the Train run that follows it (a
+        # run already queued before the click may draw it): not an error of the click
+        errors = [text for text in screen.errors if not text.startswith(OUT_OF_DATE)]
+        if errors:
+            out.failure = "error text: " + errors[0][:160]
         elif (screen.runs or []) and len(screen.runs) >= self.rows_expected and not screen.fragment:
             out.shown, out.runs, out.status = time.monotonic(), screen.runs, screen.trained
             out.loss_title = screen.loss_title
