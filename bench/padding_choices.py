@@ -29,25 +29,6 @@ SPEC = ModelSpec(cell="lstm", units=32, embedding_dim=32)  # app/sentiment_lesso
 CONFIG = TrainConfig(epochs=10, batch_size=32, learning_rate=0.005, seed=0)
 
 
-def build(spec: ModelSpec, ds, seed: int):
-    """models.build, with the Embedding's mask even where models.build does not set it yet."""
-    import keras
-
-    model = models.build(spec, ds, seed=seed)
-    wanted = text.embedding_options(ds)["mask_zero"]
-    if model.get_layer("embedding").mask_zero == wanted:
-        return model
-    config = model.get_config()
-    for layer in config["layers"]:
-        if layer["class_name"] == "Embedding":
-            layer["config"]["mask_zero"] = wanted
-    masked = keras.Model.from_config(config)
-    masked.set_weights(model.get_weights())
-    masked.compile(optimizer=keras.optimizers.Adam(1e-3), loss=model.loss,
-                   metrics=["categorical_accuracy"])  # fmt: skip
-    return masked
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=5)
@@ -64,7 +45,7 @@ def main() -> None:
                 ds = text.sentiment(maxlen=maxlen, **choice.options())
                 scores = []
                 for seed in range(args.seeds):
-                    model = build(SPEC.replace(cell=cell), ds, seed)
+                    model = models.build(SPEC.replace(cell=cell), ds, seed)
                     training.train(model, ds, replace(CONFIG, seed=seed))
                     scores.append(training.evaluate(model, ds.held_out)["accuracy"])
                 print(f"  {choice.label:34s} mean {statistics.mean(scores):.3f}  "

@@ -10,28 +10,6 @@ from lstm_core import models, padding, text, training
 SENTENCE = "the plot was slow but the ending was wonderful"  # 9 words
 
 
-def build(spec: models.ModelSpec, ds, seed: int = 0):
-    """``models.build`` with the Embedding's mask the dataset asks for (``embedding_options``).
-
-    Until ``models.build`` passes ``mask_zero`` to its Embedding itself (see
-    ``test_models_build_gives_the_embedding_its_mask``), the model is rebuilt from its
-    config with the mask and the same weights; afterwards this is plain ``models.build``.
-    """
-    model = models.build(spec, ds, seed=seed)
-    wanted = text.embedding_options(ds)["mask_zero"]
-    if model.get_layer("embedding").mask_zero == wanted:
-        return model
-    config = model.get_config()
-    for layer in config["layers"]:
-        if layer["class_name"] == "Embedding":
-            layer["config"]["mask_zero"] = wanted
-    masked = keras.Model.from_config(config)
-    masked.set_weights(model.get_weights())
-    masked.compile(optimizer=keras.optimizers.Adam(1e-3), loss=model.loss,
-                   metrics=["categorical_accuracy"])  # fmt: skip
-    return masked
-
-
 def test_models_build_gives_the_embedding_its_mask():
     spec = models.ModelSpec(units=4, embedding_dim=4)
     plain = models.build(spec, text.sentiment())
@@ -112,7 +90,7 @@ def test_final_states_equal_keras_with_and_without_the_mask(cell):
     ds = text.sentiment(maxlen=12)  # the sentence's 9 words and 3 padding steps
     spec = models.ModelSpec(cell=cell, units=6, embedding_dim=5)
     plain = models.build(spec, ds, seed=2)
-    masked = build(spec, text.sentiment(maxlen=12, mask_zero=True), seed=2)  # same weights
+    masked = models.build(spec, text.sentiment(maxlen=12, mask_zero=True), seed=2)  # same weights
     states = padding.final_states(plain, ds, SENTENCE, padding.choices(cut=False))
     seen = {(s.choice.padding, s.choice.mask_zero): s for s in states}
     for side in text.SIDES:
@@ -158,7 +136,7 @@ def test_final_states_of_a_cut_sentence_keep_the_words_truncating_keeps():
 def test_the_trainer_equals_model_fit_for_a_masked_model(side):
     ds = text.sentiment(maxlen=12, padding=side, mask_zero=True)
     spec = models.ModelSpec(cell="lstm", units=8, embedding_dim=8)
-    ours, theirs = build(spec, ds, seed=1), build(spec, ds, seed=1)
+    ours, theirs = models.build(spec, ds, seed=1), models.build(spec, ds, seed=1)
     assert ours.get_layer("embedding").mask_zero and theirs.get_layer("embedding").mask_zero
     config = training.TrainConfig(epochs=3, batch_size=32, learning_rate=0.01, shuffle=False)
     theirs.optimizer.learning_rate = 0.01
@@ -179,7 +157,7 @@ def test_with_the_mask_pre_and_post_padding_train_the_same_model():
     weights = {}
     for side in text.SIDES:
         ds = text.sentiment(maxlen=12, padding=side, mask_zero=True)
-        model = build(spec, ds, seed=4)
+        model = models.build(spec, ds, seed=4)
         training.train(model, ds, config)
         weights[side] = model.get_weights()
     for pre, post in zip(weights["pre"], weights["post"], strict=True):
