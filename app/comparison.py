@@ -140,19 +140,25 @@ def finished(task: str, what: str, chosen: dict[str, Variant]) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def spread(task: str, current: dict[str, Run]) -> None:
-    """The final loss of every seed, and its answer to the lesson's input, as points."""
+def finals(task: str, current: dict[str, Run]) -> tuple:
+    """(the lesson, final loss of each trained run, its answer to the lesson's input)."""
     lesson = LESSONS[task]
     ds = cached.load_dataset(lesson.dataset, **lesson.dataset_options)
     trained = {label: run for label, run in current.items() if run.model is not None}
-    if not trained:
-        return
     losses = {label: run.history["loss"][-1] for label, run in trained.items()}
+    answers = {label: predict.predict(run.model, ds, lesson.example_input).value
+               for label, run in trained.items()}  # fmt: skip
+    return lesson, losses, answers
+
+
+def spread(task: str, current: dict[str, Run]) -> None:
+    """The final loss of every seed, and its answer to the lesson's input, as points."""
+    lesson, losses, answers = finals(task, current)
+    if not losses:
+        return
     left, right = st.columns(2)
     left.plotly_chart(cached.figure("run_spread", losses, "Final loss of each seed", "final loss"),
                       theme=None)  # fmt: skip
-    answers = {label: predict.predict(run.model, ds, lesson.example_input).value
-               for label, run in trained.items()}  # fmt: skip
     asked = repr(lesson.example_input)
     if all(isinstance(v, float) for v in answers.values()):
         right.plotly_chart(cached.figure("run_spread", answers, "Answer of each seed", "answer"),
@@ -169,14 +175,10 @@ def spread(task: str, current: dict[str, Run]) -> None:
 def depth_spread(task: str, current: dict[str, Run], group_of: dict[str, str]) -> None:
     """The final loss and the answer of every run, one box per depth, and a sentence per
     depth saying the ranges this comparison found."""
-    lesson = LESSONS[task]
-    ds = cached.load_dataset(lesson.dataset, **lesson.dataset_options)
-    trained = {label: run for label, run in current.items() if run.model is not None}
-    if not trained:
+    lesson, losses, answers = finals(task, current)
+    if not losses:
         return
-    losses = {label: run.history["loss"][-1] for label, run in trained.items()}
-    answers = {label: predict.predict(run.model, ds, lesson.example_input).value
-               for label, run in trained.items()}  # fmt: skip
+    trained = list(losses)
     left, right = st.columns(2)
     left.plotly_chart(cached.figure("run_spread", losses, "Final loss by depth", "final loss",
                                     groups=group_of), theme=None)  # fmt: skip
