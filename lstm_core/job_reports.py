@@ -1,9 +1,10 @@
 """The job pool's reader thread: what the worker processes report, and who is still there.
 
 ``WorkerReports`` is the half of ``jobs.JobPool`` that runs in its own thread: it reads
-the workers' messages (ready, epochs, snapshots, held-out scores, warmed, done), replaces
-a worker that died or grew past its limit, and cancels the jobs whose owners (browser
-sessions) have been gone for ``OWNER_GRACE_SECONDS``. It works on the pool's state under
+the workers' messages (ready, progress with epochs and snapshots, held-out scores,
+warmed, done; a large one through a file, ``workers.received``), replaces a worker that
+died or grew past its limit, and cancels the jobs whose owners (browser sessions) have
+been gone for ``OWNER_GRACE_SECONDS``. It works on the pool's state under
 the pool's lock; the pool itself (``lstm_core.jobs``) holds what a page calls.
 """
 
@@ -13,7 +14,7 @@ import logging
 import queue
 import time
 
-from lstm_core.workers import Worker
+from lstm_core.workers import Worker, received
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class WorkerReports:
             with self._lock:
                 try:
                     if message is not None:
-                        self._handle(message)
+                        self._handle(received(message))
                     self._check_workers()
                     if self.owner_alive is not None and time.monotonic() - last_check > (
                         OWNER_CHECK_SECONDS
@@ -55,16 +56,16 @@ class WorkerReports:
             worker.ready, worker.rss_mb = True, body[0]
             for experiment in self._presets:  # a new worker: lessons the others lost
                 self._queue_warm(experiment)
-        elif kind == "epochs" and worker.job is not None:
-            if worker.job.first_report is None:
+        elif kind == "progress" and worker.job is not None:
+            epochs, snapshots = body
+            if worker.job.first_report is None and epochs:
                 worker.job.first_report = (time.monotonic(), worker.job.epochs_done)
-            for logs in body[0]:
+            for logs in epochs:
                 for name, value in logs.items():
                     worker.job.history.setdefault(name, []).append(value)
+            worker.job.snapshots.extend(snapshots)
         elif kind == "started" and worker.job is not None:
             worker.job.snapshot_every = body[0]
-        elif kind == "snapshot" and worker.job is not None:
-            worker.job.snapshots.append((body[0], body[1]))
         elif kind == "held_out" and worker.job is not None:
             worker.job.held_out = body[0]
         elif kind == "warmed":

@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing as mp
 import os
+import shutil
 import threading
 import time
 from collections import OrderedDict, deque
@@ -41,7 +42,7 @@ from lstm_core.job_reports import OWNER_CHECK_SECONDS as OWNER_CHECK_SECONDS
 from lstm_core.job_reports import OWNER_GRACE_SECONDS as OWNER_GRACE_SECONDS
 from lstm_core.job_reports import WorkerReports
 from lstm_core.memory import trim_heap
-from lstm_core.workers import Worker
+from lstm_core.workers import Worker, spool_dir
 
 KEEP_FINISHED_BYTES = 64 * 2**20  # finished jobs kept for identical submissions
 KEEP_FINISHED_JOBS = 256
@@ -55,6 +56,17 @@ def default_workers() -> int:
     """Jobs trained at once: ``LSTM_EXPLORER_WORKERS``, else one per core."""
     configured = os.environ.get("LSTM_EXPLORER_WORKERS", "")
     return max(1, int(configured)) if configured.isdigit() else max(1, os.cpu_count() or 1)
+
+
+def threads_per_worker(workers: int, cores: int | None = None) -> int:
+    """TensorFlow threads in each worker: the cores shared out, at least one.
+
+    Two workers on two cores, each with TensorFlow's default of a thread per core, got in
+    each other's way: 60 jobs of the seed-000 lesson took 17.5 s, 12.0 s with one thread
+    each (one job alone: 0.27 s with two threads, 0.37 s with one).
+    """
+    cores = cores or os.cpu_count() or 1
+    return max(1, cores // max(1, workers))
 
 
 def share_runs() -> bool:
@@ -102,7 +114,10 @@ class JobPool(WorkerReports):
         self._missing: dict[str, float] = {}  # owner -> first seen missing
         self._closed = False
         self.recycled = 0  # workers replaced so far (for benchmarks and tests)
-        self._workers = [Worker(slot, self._ctx, self._results) for slot in range(self.size)]
+        self._spool = spool_dir()  # large reports of the workers (weights) come as files
+        threads = threads_per_worker(self.size)
+        self._workers = [Worker(slot, self._ctx, self._results, self._spool, threads)
+                         for slot in range(self.size)]  # fmt: skip
         self._reader = threading.Thread(target=self._read_loop, name="job-pool", daemon=True)
         self._reader.start()
 
@@ -210,6 +225,7 @@ class JobPool(WorkerReports):
                 worker.exit()
         for worker in self._workers:
             worker.join()
+        shutil.rmtree(self._spool, ignore_errors=True)
 
     # -- inside the pool -----------------------------------------------------------------
 

@@ -69,9 +69,9 @@ def train(
     """Train ``model`` (compiled by ``models.build``) on ``dataset``; the model keeps its weights.
 
     ``on_epoch(epoch, logs)`` is called for every epoch (0-based) with ``{"loss": ...}`` and,
-    for classification, ``"accuracy"``; the model's weights already hold that chunk's
-    training when it is called, so an exception raised in the callback (a page being
-    interrupted) leaves a consistent model behind. With ``snapshot_every=k``, chunks end
+    for classification, ``"accuracy"``. The model's variables receive the trained weights
+    when ``train`` returns or raises (an exception in a callback leaves the model at the
+    last chunk trained), not during training. With ``snapshot_every=k``, chunks end
     on multiples of k and ``on_snapshot(epochs_done, weights)`` receives a copy of the
     weights (``weights_of``) after every k-th epoch.
     """
@@ -82,28 +82,30 @@ def train(
     rng = np.random.default_rng(config.seed)
     result = TrainResult(history={name: [] for name in loop.metric_names})
     start, chunk = time.perf_counter(), 2
-    while result.epochs_run < config.epochs:
-        if should_stop is not None and should_stop():
-            return _finish(result, "stopped", "Stopped by request.", start)
-        n = min(chunk, config.epochs - result.epochs_run, MAX_CHUNK_EPOCHS)
-        if snapshot_every:
-            n = min(n, snapshot_every - result.epochs_run % snapshot_every)
-        tic = time.perf_counter()
-        state, logs, done, reason = loop.run(state, dataset, held_out, rng, n, config)
+    try:
+        while result.epochs_run < config.epochs:
+            if should_stop is not None and should_stop():
+                return _finish(result, "stopped", "Stopped by request.", start)
+            n = min(chunk, config.epochs - result.epochs_run, MAX_CHUNK_EPOCHS)
+            if snapshot_every:
+                n = min(n, snapshot_every - result.epochs_run % snapshot_every)
+            tic = time.perf_counter()
+            state, logs, done, reason = loop.run(state, dataset, held_out, rng, n, config)
+            chunk = _next_chunk(n, done, time.perf_counter() - tic)
+            for logs_e in logs[:done]:
+                epoch = result.epochs_run
+                for name, value in logs_e.items():
+                    result.history[name].append(value)
+                result.epochs_run += 1
+                if on_epoch is not None:
+                    on_epoch(epoch, logs_e)
+            if snapshot_every and on_snapshot and result.epochs_run % snapshot_every == 0:
+                on_snapshot(result.epochs_run, loop.weights(model, state))
+            if reason is not None:
+                return _finish(result, reason, _stop_message(reason, result, config), start)
+        return _finish(result, "completed", f"Trained {result.epochs_run} epochs.", start)
+    finally:  # once, not per chunk (a copy into every variable cost ~40 % of a short run)
         loop.write_back(model, state)
-        chunk = _next_chunk(n, done, time.perf_counter() - tic)
-        for logs_e in logs[:done]:
-            epoch = result.epochs_run
-            for name, value in logs_e.items():
-                result.history[name].append(value)
-            result.epochs_run += 1
-            if on_epoch is not None:
-                on_epoch(epoch, logs_e)
-        if snapshot_every and on_snapshot and result.epochs_run % snapshot_every == 0:
-            on_snapshot(result.epochs_run, weights_of(model))
-        if reason is not None:
-            return _finish(result, reason, _stop_message(reason, result, config), start)
-    return _finish(result, "completed", f"Trained {result.epochs_run} epochs.", start)
 
 
 def evaluate(model, dataset: Dataset) -> dict[str, float]:

@@ -195,14 +195,18 @@ class _Loop:
             "activation": tf.constant(activation_choice.index_of(model), tf.int32),
         }
 
-    def write_back(self, model, state: dict) -> None:
+    def weights(self, model, state: dict) -> list[np.ndarray]:
+        """The model's weights as ``state`` holds them (``training.weights_of``'s order)."""
         u, up = self._pair(model)
-        pairs = [
-            *zip(model.trainable_variables, state["trainable"], strict=True),
-            *zip(model.non_trainable_variables, state["non_trainable"], strict=True),
-        ]
-        for var, value in pairs:
-            var.assign(padded_units.cut(np.asarray(value), var.shape, u, up))
+        variables = [*model.trainable_variables, *model.non_trainable_variables]
+        values = [*state["trainable"], *state["non_trainable"]]
+        return [np.array(padded_units.cut(np.asarray(value), var.shape, u, up))
+                for var, value in zip(variables, values, strict=True)]  # fmt: skip
+
+    def write_back(self, model, state: dict) -> None:
+        variables = [*model.trainable_variables, *model.non_trainable_variables]
+        for var, value in zip(variables, self.weights(model, state), strict=True):
+            var.assign(value)
 
     # -- one call: up to n epochs ------------------------------------------------------
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import queue
+import tempfile
 import threading
+import time
 
 from lstm_core import datasets
 from lstm_core.memory import rss_mb
@@ -24,8 +27,9 @@ log = logging.getLogger(__name__)
 class Worker:
     """The pool's handle on one worker process."""
 
-    def __init__(self, slot: int, ctx, results):
-        self.slot, self.ctx, self.results = slot, ctx, results
+    def __init__(self, slot: int, ctx, results, spool: str | None = None, threads: int = 0):
+        self.slot, self.ctx, self.results, self.spool = slot, ctx, results, spool
+        self.threads = threads  # TensorFlow's threads in the worker (0: its own default)
         self.started, self.failures = False, 0
         self.restart()
 
@@ -42,7 +46,7 @@ class Worker:
         self.ready, self.rss_mb = False, 0.0
         self.process = self.ctx.Process(
             target=worker_main,
-            args=(self.slot, self.tasks, self.results, self.stop_value),
+            args=(self.slot, self.tasks, self.results, self.stop_value, self.spool, self.threads),
             name=f"{WORKER_NAME}{self.slot}",
             daemon=True,
         )
@@ -74,6 +78,56 @@ class Worker:
         self.process.join(10)
         if self.process.is_alive():
             self.process.kill()
+
+
+# ---------------------------------------------------------------------------
+# Reports: small ones through the pipe, large ones through a file
+# ---------------------------------------------------------------------------
+
+# A report larger than this goes through a file in the pool's spool directory, the pipe
+# carries only its path. The pool's reader thread reads a pipe 64 KB at a time and
+# releases the GIL at every read; with a class's page runs holding it, each read waited
+# its turn: 60 students' weight snapshots (~800 MB) queued every job for over a minute
+# (py-spy on bench/classroom.py). A file is read whole in one go.
+SPOOL_BYTES = 64 * 1024
+REPORT_SECONDS = 0.25  # a training job reports its epochs and snapshots this often
+
+
+def spool_dir() -> str:
+    """A new directory for large reports, in memory (``/dev/shm``) where there is one."""
+    shm = "/dev/shm"
+    where = shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+    return tempfile.mkdtemp(prefix="lstm-explorer-reports-", dir=where)
+
+
+class Outbox:
+    """A worker's side of the result queue: ``put(kind, *body)`` reaches the pool."""
+
+    def __init__(self, slot: int, results, spool: str | None):
+        self.slot, self.results, self.spool = slot, results, spool
+
+    def put(self, kind: str, *body) -> None:
+        message = (kind, self.slot, *body)
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        if self.spool is None or len(data) <= SPOOL_BYTES:
+            self.results.put(message)
+            return
+        fd, path = tempfile.mkstemp(dir=self.spool, suffix=".pickle")
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        self.results.put(("spooled", self.slot, path))
+
+
+def received(message: tuple) -> tuple:
+    """The report a message from the queue stands for (a spooled one read and removed)."""
+    if message[0] != "spooled":
+        return message
+    path = message[2]
+    try:
+        with open(path, "rb") as file:
+            return pickle.loads(file.read())
+    finally:
+        os.unlink(path)
 
 
 # ---------------------------------------------------------------------------
@@ -113,16 +167,22 @@ def _leave_main_out_of_workers() -> None:
         spawn.get_preparation_data = _without_main(spawn.get_preparation_data)
 
 
-def worker_main(slot: int, tasks, results, stop_value) -> None:
-    """Loop of a worker process: train the jobs it is given, report back through ``results``."""
+def worker_main(slot, tasks, results, stop_value, spool=None, threads: int = 0) -> None:
+    """Loop of a worker process: train the jobs it is given, report back through ``results``
+    (reports larger than ``SPOOL_BYTES`` through files in ``spool``), with ``threads``
+    threads for TensorFlow's operations (0: one per core)."""
+    if threads:  # read when TensorFlow starts, below
+        os.environ["TF_NUM_INTRAOP_THREADS"] = os.environ["TF_NUM_INTEROP_THREADS"] = str(threads)
     from lstm_core import xla_cache
+
+    outbox = Outbox(slot, results, spool)
 
     xla_cache.enable()  # before TensorFlow: loops compiled before (by anyone) load from disk
     from lstm_core import models, training  # TensorFlow loads here, once per worker
 
     parent = os.getppid()
     models.build(ModelSpec(units=1), datasets.load("sequence_classification"))
-    results.put(("ready", slot, rss_mb()))
+    outbox.put("ready", rss_mb())
     while True:
         try:
             task = tasks.get(timeout=2.0)
@@ -138,43 +198,51 @@ def worker_main(slot: int, tasks, results, stop_value) -> None:
                 training.warm_up(experiment.spec, experiment.load(), experiment.config)
             except Exception as exc:  # noqa: BLE001 - a warm-up is optional
                 log.warning("warm-up of %s failed: %s", experiment, exc)
-            results.put(("warmed", slot, experiment.architecture, rss_mb()))
+            outbox.put("warmed", experiment.architecture, rss_mb())
             continue
         _, job_id, experiment = task
-        reason, text, seconds, weights = _train(slot, job_id, experiment, results, stop_value)
-        results.put(("done", slot, reason, text, seconds, weights, rss_mb()))
+        reason, text, seconds, weights = _train(job_id, experiment, outbox, stop_value)
+        outbox.put("done", reason, text, seconds, weights, rss_mb())
 
 
-def _train(slot, job_id, experiment, results, stop_value):
-    """Train one job; returns (stop reason, message, seconds, final weights or None)."""
+def _train(job_id, experiment, outbox: Outbox, stop_value):
+    """Train one job; returns (stop reason, message, seconds, final weights or None).
+
+    Epochs and snapshots are reported together every ``REPORT_SECONDS`` (and at the end):
+    a job of 0.2 s sends a handful of reports, not one per chunk and snapshot.
+    """
     from lstm_core import models, training
 
-    buffer: list[dict] = []
+    epochs: list[dict] = []
+    snapshots: list[tuple[int, list]] = []
+    last = [time.monotonic()]
 
-    def flush() -> None:
-        if buffer:
-            results.put(("epochs", slot, list(buffer)))
-            buffer.clear()
+    def flush(now: bool = True) -> None:
+        if (epochs or snapshots) and (now or time.monotonic() - last[0] >= REPORT_SECONDS):
+            outbox.put("progress", list(epochs), list(snapshots))
+            epochs.clear()
+            snapshots.clear()
+            last[0] = time.monotonic()
 
     def should_stop() -> bool:
-        flush()
+        flush(now=False)
         return stop_value.value == job_id
 
     def on_snapshot(epoch: int, weights: list) -> None:
-        flush()
-        results.put(("snapshot", slot, epoch, weights))
+        snapshots.append((epoch, weights))
 
     try:
         ds = experiment.load()
         model = models.build(experiment.spec, ds, seed=experiment.config.seed)
         size = sum(w.nbytes for w in training.weights_of(model))
         every = training.snapshot_interval(experiment.config.epochs, size)
-        results.put(("started", slot, every))
+        outbox.put("started", every)
         on_snapshot(0, training.weights_of(model))  # the gates before any training
-        result = training.train(model, ds, experiment.config, lambda e, logs: buffer.append(logs),
+        result = training.train(model, ds, experiment.config, lambda e, logs: epochs.append(logs),
                                 should_stop, every, on_snapshot)  # fmt: skip
+        flush()
         if ds.held_out is not None and result.stop_reason not in ("nan", "diverged"):
-            results.put(("held_out", slot, training.evaluate(model, ds.held_out)))
+            outbox.put("held_out", training.evaluate(model, ds.held_out))
     except ValueError as exc:
         flush()
         return "error", str(exc), 0.0, None
@@ -182,5 +250,4 @@ def _train(slot, job_id, experiment, results, stop_value):
         log.exception("job %d failed", job_id)
         flush()
         return "error", f"Training failed: {exc}", 0.0, None
-    flush()
     return result.stop_reason, result.message, result.seconds, training.weights_of(model)

@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-from lstm_core import datasets, job_reports, jobs, models, training
+from lstm_core import datasets, job_reports, jobs, models, training, workers
 from lstm_core.jobs import Experiment, JobPool
 from lstm_core.models import ModelSpec
 from lstm_core.training import TrainConfig
@@ -128,6 +128,31 @@ def test_a_session_that_stops_existing_loses_its_job(pool, monkeypatch):
     job = pool.submit(experiment(epochs=5000, seed=51), "closed-tab")
     pool.wait(job, timeout=30)
     assert job.stop_reason == "cancelled"
+
+
+def test_a_large_report_travels_as_a_file_that_is_removed_once_read(tmp_path):
+    sent = []
+    outbox = workers.Outbox(3, type("Queue", (), {"put": staticmethod(sent.append)}), str(tmp_path))
+    big = [np.arange(workers.SPOOL_BYTES, dtype=np.float32)]
+    outbox.put("done", "completed", "", 0.5, big, 100.0)
+    outbox.put("ready", 600.0)
+    assert sent[0][:2] == ("spooled", 3) and sent[1] == ("ready", 3, 600.0)
+    assert len(list(tmp_path.iterdir())) == 1
+    kind, slot, reason, _, _, weights, _ = workers.received(sent[0])
+    assert (kind, slot, reason) == ("done", 3, "completed")
+    np.testing.assert_array_equal(weights[0], big[0])
+    assert list(tmp_path.iterdir()) == []  # read once, then gone
+    assert workers.received(sent[1]) == sent[1]
+
+
+def test_a_wide_model_reports_its_snapshots_through_files_and_leaves_none_behind(pool):
+    job = pool.wait(pool.submit(experiment(epochs=40, seed=62, units=96), "a"))
+    size = sum(w.nbytes for w in job.weights)
+    assert size * len(job.snapshots) > workers.SPOOL_BYTES  # too large for the pipe
+    assert [epoch for epoch, _ in job.snapshots] == [0, *range(1, 41)]
+    for got, final in zip(job.snapshots[-1][1], job.weights, strict=True):
+        np.testing.assert_array_equal(got, final)
+    wait_until(lambda: not os.listdir(pool._spool))
 
 
 def test_snapshots_keep_at_most_fifty_copies_of_the_weights(pool):
@@ -288,3 +313,10 @@ def test_a_worker_never_runs_the_main_script_whatever_it_is_meanwhile(tmp_path, 
     finally:
         pool.close()
     assert not marker.exists()
+
+
+def test_the_cores_are_shared_out_between_the_workers_tensorflow_threads():
+    assert jobs.threads_per_worker(2, cores=2) == 1  # two workers on two cores: one each
+    assert jobs.threads_per_worker(1, cores=4) == 4
+    assert jobs.threads_per_worker(3, cores=8) == 2
+    assert jobs.threads_per_worker(8, cores=2) == 1  # never none
