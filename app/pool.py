@@ -10,6 +10,8 @@ TensorFlow.
 from __future__ import annotations
 
 import functools
+import threading
+import time
 from collections.abc import Callable
 
 import streamlit as st
@@ -44,9 +46,30 @@ def owner() -> str:
 REDRAWS_PER_SECOND = 10.0
 
 
+_replays: dict[str, float] = {}  # session -> when its replay of a fast run ends (monotonic)
+_replays_lock = threading.Lock()
+
+
+def replaying(owner: str, seconds: float) -> None:
+    """``owner`` replays a finished curve for ``seconds``: its frames count as redraws."""
+    with _replays_lock:
+        _replays[owner] = time.monotonic() + seconds
+
+
+def watching() -> int:
+    """Sessions redrawing on a timer now: those watching a live job, and those replaying."""
+    now = time.monotonic()
+    with _replays_lock:
+        for owner in [o for o, until in _replays.items() if until < now]:
+            del _replays[owner]
+        replays = len(_replays)
+    return pool().live_owners() + replays
+
+
 def refresh_seconds(fastest: float) -> float:
-    """A live panel's timer: ``fastest`` while few sessions watch a job, longer with many."""
-    return max(fastest, pool().live_owners() / REDRAWS_PER_SECOND)
+    """A live panel's timer: ``fastest`` while few sessions redraw, longer with many (a
+    class whose 60 runs all end at once would otherwise replay 300 frames a second)."""
+    return max(fastest, watching() / REDRAWS_PER_SECOND)
 
 
 def live_fragment(fastest: float) -> Callable[[Callable], Callable]:

@@ -61,6 +61,7 @@ def settle(run: Run | None) -> None:
         run.model = run.pending_model
         if _worth_replaying(run):
             run.replay_from = time.monotonic()
+            pool.replaying(pool.owner(), REPLAY_SECONDS)
     run.pending_model = None
 
 
@@ -102,8 +103,12 @@ def live_panel(page: str) -> None:
         disabled=progress.stopping,
         width="stretch",
     )
-    curves = charts.training_curves(progress.history, progress.total, title="Training")
-    st.plotly_chart(i18n.figure(curves), theme=None)
+    if progress.epochs_done:
+        curves = i18n.figure(charts.training_curves(progress.history, progress.total,
+                                                    title="Training"))  # fmt: skip
+    else:  # queued or compiling: the same empty chart for every session (built once)
+        curves = cached.figure("training_curves", {}, progress.total, title="Training")
+    st.plotly_chart(curves, theme=None)
 
 
 def keep_page_settings() -> None:
@@ -156,9 +161,12 @@ def skip_replay(page: str) -> None:
         run.replay_from = None
 
 
-@st.fragment(run_every=REPLAY_FRAME)
+@pool.live_fragment(REPLAY_FRAME)
 def replay_chart(page: str) -> None:
-    """The curve drawn epoch by epoch at watching speed, then the page redraws once."""
+    """The curve drawn epoch by epoch at watching speed, then the page redraws once.
+
+    Its frames slow down like the live panel's ticks when many sessions redraw at once
+    (at a class's load, a replay is one frame: the finished curve)."""
     keep_page_settings()
     run = state.get_run(st.session_state, page)
     if run is None or not replaying(run):

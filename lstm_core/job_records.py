@@ -9,6 +9,7 @@ an owner keeps when it stops a job that others still share.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,6 +72,12 @@ def _some(rate: float) -> float:
     return 0.5 if rate > 0 else 0.0
 
 
+def data_digest(x: np.ndarray) -> str:
+    """A fingerprint of a model's input data (which data ``Job.outputs`` belong to)."""
+    x = np.ascontiguousarray(x)
+    return hashlib.sha1(f"{x.dtype}{x.shape}".encode() + x.tobytes()).hexdigest()
+
+
 @dataclass
 class Job:
     """One training run: queued, running or done. Read it through ``JobPool.progress``."""
@@ -86,6 +93,9 @@ class Job:
     weights: list[np.ndarray] | None = None
     snapshots: list[tuple[int, list[np.ndarray]]] = field(default_factory=list)
     held_out: dict[str, float] = field(default_factory=dict)  # scores on the held-out part
+    # (data_digest of the training data's x, the final model's outputs for it in inference
+    # mode): the worker computes them once, instead of every page that shows the run
+    outputs: tuple[str, np.ndarray] | None = None
     owners: set[str] = field(default_factory=set)
     submitted: float = field(default_factory=time.monotonic)
     started: float | None = None
@@ -106,6 +116,7 @@ class Job:
     @property
     def nbytes(self) -> int:
         arrays = [*(self.weights or [])] + [a for _, ws in self.snapshots for a in ws]
+        arrays += [self.outputs[1]] if self.outputs is not None else []
         return sum(a.nbytes for a in arrays)
 
 

@@ -2,9 +2,9 @@
 
 ``WorkerReports`` is the half of ``jobs.JobPool`` that runs in its own thread: it reads
 the workers' messages (ready, progress with epochs and snapshots, held-out scores,
-warmed, done; a large one through a file, ``workers.received``), replaces a worker that
-died or grew past its limit, and cancels the jobs whose owners (browser sessions) have
-been gone for ``OWNER_GRACE_SECONDS``. It works on the pool's state under
+outputs, warmed, done; a large one through a file, ``workers.received``), replaces a
+worker that died or grew past its limit, and cancels the jobs whose owners (browser
+sessions) have been gone for ``OWNER_GRACE_SECONDS``. It works on the pool's state under
 the pool's lock; the pool itself (``lstm_core.jobs``) holds what a page calls.
 """
 
@@ -68,6 +68,8 @@ class WorkerReports:
             worker.job.snapshot_every = body[0]
         elif kind == "held_out" and worker.job is not None:
             worker.job.held_out = body[0]
+        elif kind == "outputs" and worker.job is not None:
+            worker.job.outputs = body[0]
         elif kind == "warmed":
             worker.warming = None
             worker.archs.add(body[0])

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from lstm_core.job_records import Experiment as Experiment
 from lstm_core.job_records import Job as Job
 from lstm_core.job_records import Progress as Progress
+from lstm_core.job_records import data_digest as data_digest
 from lstm_core.job_records import detached as detached
 from lstm_core.job_records import trains_in
 

@@ -17,7 +17,10 @@ import tempfile
 import threading
 import time
 
+import numpy as np
+
 from lstm_core import datasets
+from lstm_core.job_records import data_digest
 from lstm_core.memory import rss_mb
 from lstm_core.models import ModelSpec
 
@@ -243,6 +246,7 @@ def _train(job_id, experiment, outbox: Outbox, stop_value):
         flush()
         if ds.held_out is not None and result.stop_reason not in ("nan", "diverged"):
             outbox.put("held_out", training.evaluate(model, ds.held_out))
+        outbox.put("outputs", (data_digest(ds.x), np.asarray(model(ds.x, training=False))))
     except ValueError as exc:
         flush()
         return "error", str(exc), 0.0, None

@@ -109,3 +109,15 @@ def test_settings_survive_a_visit_to_another_page():
     at.switch_page("views/home.py").run()
     at.switch_page(f"views/{PAGE}.py").run()
     assert at.number_input(key=f"w:{PAGE}:units").value == 7
+
+
+def test_the_predictions_shown_are_the_sessions_own_model_on_the_data():
+    from lstm_core import datasets
+
+    at = trained()
+    run = at.session_state[f"run:{PAGE}"]
+    assert run.job.outputs is not None  # the worker computed them once for every owner
+    ds = datasets.load(run.dataset, **run.data_options)
+    outputs = run.model(ds.x, training=False).numpy()
+    shown = dataframe_with(at, "prediction")["prediction"].tolist()
+    assert shown == [ds.decode(row) for row in outputs]

@@ -320,3 +320,14 @@ def test_the_cores_are_shared_out_between_the_workers_tensorflow_threads():
     assert jobs.threads_per_worker(1, cores=4) == 4
     assert jobs.threads_per_worker(3, cores=8) == 2
     assert jobs.threads_per_worker(8, cores=2) == 1  # never none
+
+
+def test_a_job_brings_its_models_outputs_on_the_training_data(pool):
+    exp = experiment(epochs=10, seed=63)
+    job = pool.wait(pool.submit(exp, "a"))
+    ds = datasets.load(SEQ)
+    mine = models.build(exp.spec, ds, seed=63)
+    training.set_weights(mine, job.weights)
+    digest, outputs = job.outputs
+    assert digest == jobs.data_digest(ds.x) != jobs.data_digest(ds.x[:-1])
+    np.testing.assert_allclose(outputs, mine(ds.x, training=False).numpy(), atol=1e-6)
