@@ -77,7 +77,10 @@ def render_task_page(page: TaskPage) -> None:
     run = state.get_run(st.session_state, page.key)
     # Once a model exists the data folds away (one constant label: it stays open while
     # its widgets are used); a bad data setting is reported outside, where it is seen.
-    box = st.expander(t("task.data_folded")) if run is not None else st.container()
+    # The first Train folds it in the same run (a rerun to fold it cost every student of a
+    # class half a page run more at the busiest moment).
+    clicked = st.session_state.get(state.button(page.key, "train"), False)
+    box = st.expander(t("task.data_folded")) if run or clicked else st.container()
     with box:
         lesson_key, dataset, options = page.data_controls()
     lesson = LESSONS[lesson_key]
@@ -238,14 +241,10 @@ def train_section(
         width="stretch",
     )
     if clicked and ready:
-        first = state.get_run(st.session_state, page.key) is None
         try:
             training_panel.submit(page.key, lesson, dataset, options, spec, config)
         except ValueError as exc:
             status.error(i18n.error(exc))  # the previous run, if any, stays as it was
-        else:
-            if first:
-                st.rerun()  # the data above was drawn open: fold it now that a run exists
     run = state.get_run(st.session_state, page.key)
     training_panel.settle(run)
     if run is None:

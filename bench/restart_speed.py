@@ -1,7 +1,8 @@
 """The first Train click of every lesson preset after a server restart: with and without
 the on-disk XLA cache, beside a click in a process that has trained the preset already.
 
-A restart is a new Python process (TensorFlow imported, nothing compiled). For each
+A restart is a new Python process (TensorFlow imported, nothing compiled) that first does
+what a worker does before it says it is ready (``workers.prime``). For each
 preset of the three task pages (its own lesson, settings and data), in one process:
 - empty cache: the first click, compiling the loop (the way before the cache);
 - filled cache: a new process pointed at the cache the first one filled (a restart);
@@ -47,7 +48,11 @@ def child(cache: str) -> None:
     from lstm_core import xla_cache
 
     xla_cache.enable()
-    from lstm_core import datasets, models, training
+    from lstm_core import datasets, models, training, workers
+
+    start = time.perf_counter()
+    workers.prime()  # what a worker does before it is ready
+    print(json.dumps({"primed": time.perf_counter() - start}), flush=True)
 
     for name, (dataset, options, spec, config) in experiments().items():
         ds = datasets.load(dataset, **options)
@@ -64,7 +69,7 @@ def server_life(cache: str) -> dict[str, dict]:
     done = subprocess.run([sys.executable, __file__, "--child", cache], capture_output=True,
                           text=True, check=True, cwd=ROOT)  # fmt: skip
     rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    return {row["preset"]: row for row in rows}
+    return {row.get("preset", "(worker start)"): row for row in rows}
 
 
 def main() -> None:
@@ -75,11 +80,13 @@ def main() -> None:
     if args.child:
         child(args.child)
         return
-    empty, filled, again = {}, {}, {}
+    empty, filled, again, primed = {}, {}, {}, []
     for round_ in range(args.repeats):
         with tempfile.TemporaryDirectory() as cache:
             before = server_life(cache)  # fills the cache
             after = server_life(cache)  # the restart
+        primed.append(after.pop("(worker start)")["primed"])
+        before.pop("(worker start)")
         for name in before:
             empty.setdefault(name, []).append(before[name]["first"])
             filled.setdefault(name, []).append(after[name]["first"])
@@ -99,6 +106,8 @@ def main() -> None:
         f"{'median over presets':44} {all_e:11.2f} {all_f:8.2f} {all_a:7.2f} {all_e / all_f:13.1f}"
     )
     print(f"worst preset with a filled cache: {worst_f:.2f} s")
+    print(f"a worker's start before it is ready (workers.prime), filled cache: "
+          f"{med(primed):.2f} s")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -170,6 +170,19 @@ def _leave_main_out_of_workers() -> None:
         spawn.get_preparation_data = _without_main(spawn.get_preparation_data)
 
 
+def prime() -> None:
+    """Pay a process's one-time start of TensorFlow, Keras and XLA before the first job.
+
+    The first training of a process took ~4 s longer than any later one, whatever its
+    settings (``bench/restart_speed.py``): one epoch of a 1-unit model pays that here,
+    before the worker says it is ready, not at a student's first click after a restart.
+    """
+    from lstm_core import models, training
+
+    ds = datasets.load("sequence_classification")
+    training.train(models.build(ModelSpec(units=1), ds), ds, training.TrainConfig(epochs=1))
+
+
 def worker_main(slot, tasks, results, stop_value, spool=None, threads: int = 0) -> None:
     """Loop of a worker process: train the jobs it is given, report back through ``results``
     (reports larger than ``SPOOL_BYTES`` through files in ``spool``), with ``threads``
@@ -181,10 +194,10 @@ def worker_main(slot, tasks, results, stop_value, spool=None, threads: int = 0) 
     outbox = Outbox(slot, results, spool)
 
     xla_cache.enable()  # before TensorFlow: loops compiled before (by anyone) load from disk
-    from lstm_core import models, training  # TensorFlow loads here, once per worker
+    from lstm_core import training  # TensorFlow loads here, once per worker
 
     parent = os.getppid()
-    models.build(ModelSpec(units=1), datasets.load("sequence_classification"))
+    prime()
     outbox.put("ready", rss_mb())
     while True:
         try:

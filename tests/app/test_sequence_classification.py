@@ -121,3 +121,14 @@ def test_the_predictions_shown_are_the_sessions_own_model_on_the_data():
     outputs = run.model(ds.x, training=False).numpy()
     shown = dataframe_with(at, "prediction")["prediction"].tolist()
     assert shown == [ds.decode(row) for row in outputs]
+
+
+def test_the_first_train_folds_the_data_away():
+    from app.i18n import t
+
+    at = open_page(PAGE)
+    assert not [e for e in at.expander if e.label == t("task.data_folded")]
+    at.button(key=f"b:{PAGE}:train").click().run()
+    assert f"run:{PAGE}" in at.session_state
+    [folded] = [e for e in at.expander if e.label == t("task.data_folded")]
+    assert dataframe_with(folded, "class")["class"].tolist() == [1, 2, 3, 2, 3, 1]
