@@ -34,6 +34,7 @@ from lstm_core.training_loop import _CACHE as _CACHE
 from lstm_core.training_loop import EXPLODE_FACTOR as EXPLODE_FACTOR
 from lstm_core.training_loop import MAX_CACHED_LOOPS as MAX_CACHED_LOOPS
 from lstm_core.training_loop import MAX_CHUNK_EPOCHS as MAX_CHUNK_EPOCHS
+from lstm_core.training_loop import MAX_SNAPSHOTS_PER_CALL as MAX_SNAPSHOTS_PER_CALL
 from lstm_core.training_loop import PAD_BATCH_SAMPLES as PAD_BATCH_SAMPLES
 from lstm_core.training_loop import _architecture_key as _architecture_key
 from lstm_core.training_loop import _compiled_loop as _compiled_loop
@@ -71,9 +72,10 @@ def train(
     ``on_epoch(epoch, logs)`` is called for every epoch (0-based) with ``{"loss": ...}`` and,
     for classification, ``"accuracy"``. The model's variables receive the trained weights
     when ``train`` returns or raises (an exception in a callback leaves the model at the
-    last chunk trained), not during training. With ``snapshot_every=k``, chunks end
-    on multiples of k and ``on_snapshot(epochs_done, weights)`` receives a copy of the
-    weights (``weights_of``) after every k-th epoch.
+    last chunk trained), not during training. With ``snapshot_every=k``,
+    ``on_snapshot(epochs_done, weights)`` receives a copy of the weights (``weights_of``'s
+    order) after every k-th epoch, kept by the compiled loop (after each chunk, for the
+    epochs it trained).
     """
     _check_trainable(model, dataset)
     dataset, held_out = split_validation(dataset, config.validation_split)
@@ -87,10 +89,12 @@ def train(
             if should_stop is not None and should_stop():
                 return _finish(result, "stopped", "Stopped by request.", start)
             n = min(chunk, config.epochs - result.epochs_run, MAX_CHUNK_EPOCHS)
-            if snapshot_every:
-                n = min(n, snapshot_every - result.epochs_run % snapshot_every)
+            every = snapshot_every if on_snapshot else 0
+            if every:  # at most MAX_SNAPSHOTS_PER_CALL snapshots fall in one call
+                n = min(n, every - result.epochs_run % every + (MAX_SNAPSHOTS_PER_CALL - 1) * every)
             tic = time.perf_counter()
-            state, logs, done, reason = loop.run(state, dataset, held_out, rng, n, config)
+            state, logs, done, reason, kept = loop.run(state, dataset, held_out, rng, n, config,
+                                                       every)  # fmt: skip
             chunk = _next_chunk(n, done, time.perf_counter() - tic)
             for logs_e in logs[:done]:
                 epoch = result.epochs_run
@@ -99,8 +103,8 @@ def train(
                 result.epochs_run += 1
                 if on_epoch is not None:
                     on_epoch(epoch, logs_e)
-            if snapshot_every and on_snapshot and result.epochs_run % snapshot_every == 0:
-                on_snapshot(result.epochs_run, loop.weights(model, state))
+            for epoch, values in kept:
+                on_snapshot(epoch, loop.cut(model, values))
             if reason is not None:
                 return _finish(result, reason, _stop_message(reason, result, config), start)
         return _finish(result, "completed", f"Trained {result.epochs_run} epochs.", start)
@@ -160,7 +164,7 @@ def warm_up(spec, dataset: Dataset, config: TrainConfig) -> None:
     dataset, held_out = split_validation(dataset, config.validation_split)
     loop = _compiled_loop(model, dataset, config, held_out)
     state = loop.initial_state(model, config)
-    loop.run(state, dataset, held_out, np.random.default_rng(0), 0, config)
+    loop.run(state, dataset, held_out, np.random.default_rng(0), 0, config, 1)
 
 
 def _finish(result: TrainResult, reason: str, message: str, start: float) -> TrainResult:

@@ -41,6 +41,9 @@ from lstm_core.training_config import TrainConfig
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 MAX_CHUNK_EPOCHS = 256  # static size of the per-call epoch buffer
+# Weight snapshots one call keeps (every k-th epoch, in the graph): a run with 50 of them
+# is 7 calls, not 50 (each call costs ~4 ms of its own, more than the lesson's 4 epochs).
+MAX_SNAPSHOTS_PER_CALL = 8
 EXPLODE_FACTOR = 1e6  # a loss this many times its first epoch's is a diverged run
 PAD_BATCH_SAMPLES = 32  # data this small trains every batch size in one compiled loop
 MAX_CACHED_LOOPS = 32  # compiled architectures kept for a classroom; the oldest goes first
@@ -197,9 +200,12 @@ class _Loop:
 
     def weights(self, model, state: dict) -> list[np.ndarray]:
         """The model's weights as ``state`` holds them (``training.weights_of``'s order)."""
+        return self.cut(model, [*state["trainable"], *state["non_trainable"]])
+
+    def cut(self, model, values: list) -> list[np.ndarray]:
+        """Arrays in this loop's shapes (trainable, then the rest) cut to the model's own."""
         u, up = self._pair(model)
         variables = [*model.trainable_variables, *model.non_trainable_variables]
-        values = [*state["trainable"], *state["non_trainable"]]
         return [np.array(padded_units.cut(np.asarray(value), var.shape, u, up))
                 for var, value in zip(variables, values, strict=True)]  # fmt: skip
 
@@ -210,7 +216,14 @@ class _Loop:
 
     # -- one call: up to n epochs ------------------------------------------------------
 
-    def run(self, state: dict, dataset: Dataset, held_out, rng, n: int, config: TrainConfig):
+    def run(self, state: dict, dataset: Dataset, held_out, rng, n: int, config: TrainConfig,
+            snapshot_every: int = 0):  # fmt: skip
+        """Up to ``n`` epochs in one call: (state, logs, epochs done, stop reason, snapshots).
+
+        With ``snapshot_every=k``, the weights after every epoch that ends a multiple of k
+        (counted over the run) come back as (epoch, arrays in this loop's shapes), at most
+        ``MAX_SNAPSHOTS_PER_CALL``: the caller keeps ``n`` within that.
+        """
         import tensorflow as tf
 
         tic = time.perf_counter()
@@ -222,9 +235,13 @@ class _Loop:
             state, tf.constant(dataset.x), tf.constant(dataset.y), order,
             tf.constant(batch, tf.int32), tf.constant(n, tf.int32), tf.constant(patience, tf.int32),
             tf.constant(EXPLODE_FACTOR, tf.float32), tf.constant(val.x), tf.constant(val.y),
+            tf.constant(snapshot_every, tf.int32),
         )  # fmt: skip
-        state, metrics, done, stop = out
-        done, stop = int(done), int(stop)
+        state, metrics, done, stop, kept, kept_epochs, count = out
+        done, stop, count = int(done), int(stop), int(count)
+        kept = [buffer.numpy() for buffer in kept] if count else []
+        snapshots = [(int(epoch), [buffer[i] for buffer in kept])
+                     for i, epoch in enumerate(kept_epochs.numpy()[:count])]  # fmt: skip
         if done:  # after the first call (which compiles): is a padded reuse quick?
             seconds = (time.perf_counter() - tic) / done
             self.epoch_seconds = seconds if self.timed else self.epoch_seconds
@@ -236,7 +253,7 @@ class _Loop:
             for e in range(done)
         ]
         reason = {0: None, 1: "early_stopping", 2: "nan", 3: "diverged"}[stop]
-        return state, logs, done, reason
+        return state, logs, done, reason, snapshots
 
     def _orders(self, rng: np.random.Generator, n: int, shuffle: bool) -> np.ndarray:
         """(MAX_CHUNK_EPOCHS, samples): the sample order of each epoch (the graph cuts batches)."""
@@ -252,9 +269,13 @@ class _Loop:
 
         step = self._make_step()
 
-        def run_epochs(state, x, y, order, batch, n, patience, explode_factor, x_val, y_val):
+        def run_epochs(state, x, y, order, batch, n, patience, explode_factor, x_val, y_val,
+                       snapshot_every):  # fmt: skip
             steps = (self.n + batch - 1) // batch  # ceil: the last batch may be smaller
             col = tf.range(self.rows)
+            weights = [*state["trainable"], *state["non_trainable"]]
+            kept = [tf.zeros((MAX_SNAPSHOTS_PER_CALL, *w.shape), w.dtype) for w in weights]
+            kept_epochs = tf.zeros((MAX_SNAPSHOTS_PER_CALL,), tf.int32)
 
             def rows_of(e, s):
                 """Indices and weights of batch s of epoch e (padding rows: sample 0, weight 0)."""
@@ -265,10 +286,10 @@ class _Loop:
 
             metrics = tf.TensorArray(tf.float32, size=MAX_CHUNK_EPOCHS)
 
-            def cond(e, state, metrics, stop):
+            def cond(e, state, metrics, stop, *kept):
                 return tf.logical_and(e < n, tf.equal(stop, 0))
 
-            def body(e, state, metrics, stop):
+            def body(e, state, metrics, stop, kept, kept_epochs, count):
                 params = (state["trainable"], state["non_trainable"], state["optimizer"])
 
                 def one_batch(s, params, loss_sum, correct):
@@ -311,12 +332,24 @@ class _Loop:
                 }
                 row = tf.stack([epoch_loss, correct / self.n, val_loss, val_accuracy])
                 metrics = metrics.write(e, row)
-                return e + 1, new_state, metrics, stop
 
-            e, state, metrics, stop = tf.while_loop(
-                cond, body, (tf.constant(0), state, metrics, tf.constant(0))
-            )
-            return state, metrics.stack(), e, stop
+                def keep():  # this epoch's weights into the next free row
+                    now = [*new_state["trainable"], *new_state["non_trainable"]]
+                    rows = [tf.tensor_scatter_nd_update(b, [[count]], w[None])
+                            for b, w in zip(kept, now, strict=True)]  # fmt: skip
+                    epochs = tf.tensor_scatter_nd_update(kept_epochs, [[count]], [epoch + 1])
+                    return rows, epochs, count + 1
+
+                every = tf.maximum(snapshot_every, 1)
+                take = tf.logical_and(snapshot_every > 0, tf.equal((epoch + 1) % every, 0))
+                kept, kept_epochs, count = tf.cond(take, keep, lambda: (kept, kept_epochs, count))
+                return e + 1, new_state, metrics, stop, kept, kept_epochs, count
+
+            e, state, metrics, stop, kept, kept_epochs, count = tf.while_loop(
+                cond, body,
+                (tf.constant(0), state, metrics, tf.constant(0), kept, kept_epochs, tf.constant(0)),
+            )  # fmt: skip
+            return state, metrics.stack(), e, stop, kept, kept_epochs, count
 
         def validate(params, x_val, y_val):
             """Loss and accuracy on the held-out samples in inference mode (as fit does)."""

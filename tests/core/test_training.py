@@ -308,3 +308,16 @@ def test_a_split_that_leaves_nothing_to_train_on_is_explained():
     model = models.build(models.ModelSpec(units=4), ds, seed=0)
     with pytest.raises(ValueError, match="both need at least one"):
         training.train(model, ds, training.TrainConfig(epochs=1, validation_split=0.2))
+
+
+def test_more_snapshots_than_one_call_keeps_arrive_in_order_with_their_epochs_weights(seq):
+    spec, cfg = models.ModelSpec(units=8), training.TrainConfig(epochs=20, learning_rate=0.01)
+    snaps = []
+    model = models.build(spec, seq)
+    training.train(model, seq, cfg, snapshot_every=1, on_snapshot=lambda e, w: snaps.append((e, w)))
+    assert training.MAX_SNAPSHOTS_PER_CALL < 20  # several calls, each keeping several
+    assert [epoch for epoch, _ in snaps] == list(range(1, 21))
+    thirteen = models.build(spec, seq)
+    training.train(thirteen, seq, dataclasses.replace(cfg, epochs=13))
+    for got, want in zip(snaps[12][1], training.weights_of(thirteen), strict=True):
+        np.testing.assert_allclose(got, want, atol=1e-6)
