@@ -67,11 +67,19 @@ def settle(run: Run | None) -> None:
 
 def _worth_replaying(run: Run) -> bool:
     """A curve trained for this click that finished before anyone could see it fall, on a
-    real server (AppTests and scripts read the finished curve at once). A result that was
-    already there (the same settings again, a shared run) shows at once, as it is."""
+    real server (AppTests and scripts read the finished curve at once) not busy redrawing
+    for a class. A result that was already there (the same settings again, a shared run)
+    shows at once, as it is."""
     trained_now = run.job.finished is not None and run.job.finished >= run.submitted
     return (runtime.in_server() and trained_now and run.seconds < REPLAY_BELOW
-            and run.epochs_done > 2)  # fmt: skip
+            and run.epochs_done > 2 and _replay_shows_a_curve())  # fmt: skip
+
+
+def _replay_shows_a_curve() -> bool:
+    """Whether a replay now would grow over a few frames: with a class redrawing at once
+    the frames stretch (``pool.refresh_seconds``) until a replay is one frame and a second
+    page run after it, so the finished curve shows at once instead."""
+    return pool.refresh_seconds(REPLAY_FRAME) <= REPLAY_SECONDS / 3
 
 
 def stop(page: str) -> None:

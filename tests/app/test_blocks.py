@@ -73,10 +73,11 @@ def test_clickable_cells_cover_each_cell_without_moving_the_axes():
 def test_only_a_curve_trained_for_this_click_and_too_fast_to_watch_is_replayed(monkeypatch):
     from types import SimpleNamespace
 
-    from app import runtime, training_panel
+    from app import pool, runtime, training_panel
     from app.state import Run
 
     monkeypatch.setattr(runtime, "in_server", lambda: True)
+    monkeypatch.setattr(pool, "watching", lambda: 0)
 
     def run_with(finished_after: float, seconds: float) -> Run:
         run = Run("hello", "hello", None, None, "hello", {}, None)
@@ -87,3 +88,7 @@ def test_only_a_curve_trained_for_this_click_and_too_fast_to_watch_is_replayed(m
     assert training_panel._worth_replaying(run_with(0.3, seconds=0.2))
     assert not training_panel._worth_replaying(run_with(-5.0, seconds=0.2)), "already there"
     assert not training_panel._worth_replaying(run_with(3.0, seconds=2.5)), "watched live"
+    monkeypatch.setattr(pool, "watching", lambda: 60)  # a class redrawing at once
+    assert not training_panel._worth_replaying(run_with(0.3, seconds=0.2)), "one frame"
+    monkeypatch.setattr(pool, "watching", lambda: 5)
+    assert training_panel._worth_replaying(run_with(0.3, seconds=0.2))
