@@ -81,10 +81,13 @@ def _predictions(run: Run, ds: datasets.Dataset) -> tuple[str, np.ndarray]:
     """The model's outputs for the page's data: the worker's, when it computed them for
     this data and the weights the model has from it (else computed here, once)."""
     digest = cached.weights_digest(run.model)
-    known = run.job.outputs if run.job.weights is not None else None
-    if known is not None and known[0] == data_digest(ds.x):
-        return digest, known[1]
-    return digest, cached.predict(run.model, digest, ds.x)
+    known = _worker_outputs(run, ds.x)
+    return digest, known if known is not None else cached.predict(run.model, digest, ds.x)
+
+
+def _worker_outputs(run: Run, x: np.ndarray) -> np.ndarray | None:
+    """What the worker computed for ``x`` with the weights this run's model has from it."""
+    return run.job.outputs.get(data_digest(x)) if run.job.weights is not None else None
 
 
 def headline(run: Run, ds: datasets.Dataset) -> str:
@@ -139,7 +142,11 @@ def your_input(page: TaskPage, run: Run, ds: datasets.Dataset, digest: str) -> N
     text = left.text_input(t("result.input"), key=state.widget(page.key, "input"))
     left.caption(page.input_hint(ds))
     try:
-        answer = cached.answer(run.model, digest, ds, repr((ds.name, ds.options)), text)
+        known = _worker_outputs(run, ds.encode(text))
+        if known is not None:
+            answer = predict.answer(ds, known[0])
+        else:
+            answer = cached.answer(run.model, digest, ds, repr((ds.name, ds.options)), text)
     except ValueError as exc:
         left.error(i18n.error(exc))
         return

@@ -40,7 +40,9 @@ def submit(
     ds = cached.load_dataset(dataset, **options)
     training.split_validation(ds, config.validation_split)  # 1 sample cannot be split
     model = models.build(spec, ds, seed=config.seed)  # the same weights the worker starts from
-    job = pool.pool().submit(Experiment.of(dataset, options, spec, config), pool.owner())
+    typed = st.session_state.get(state.widget(page, "input"))  # answered with the result
+    probes = (typed,) if isinstance(typed, str) and typed.strip() else ()
+    job = pool.pool().submit(Experiment.of(dataset, options, spec, config), pool.owner(), probes)
     before = state.get_run(st.session_state, page)
     changes = changed_settings(before, spec, config, options) if before is not None else []
     run = Run(page, lesson, spec, config, dataset, dict(options), job, pending_model=model,

@@ -93,9 +93,10 @@ class Job:
     weights: list[np.ndarray] | None = None
     snapshots: list[tuple[int, list[np.ndarray]]] = field(default_factory=list)
     held_out: dict[str, float] = field(default_factory=dict)  # scores on the held-out part
-    # (data_digest of the training data's x, the final model's outputs for it in inference
-    # mode): the worker computes them once, instead of every page that shows the run
-    outputs: tuple[str, np.ndarray] | None = None
+    # data_digest(x) -> the final model's outputs for x in inference mode, for the training
+    # data's x and the probes: the worker computes them once, not every page showing the run
+    outputs: dict[str, np.ndarray] = field(default_factory=dict)
+    probes: tuple[str, ...] = ()  # typed inputs to answer too (a page's input box at Train)
     owners: set[str] = field(default_factory=set)
     submitted: float = field(default_factory=time.monotonic)
     started: float | None = None
@@ -116,7 +117,7 @@ class Job:
     @property
     def nbytes(self) -> int:
         arrays = [*(self.weights or [])] + [a for _, ws in self.snapshots for a in ws]
-        arrays += [self.outputs[1]] if self.outputs is not None else []
+        arrays += list(self.outputs.values())
         return sum(a.nbytes for a in arrays)
 
 

@@ -124,8 +124,11 @@ class JobPool(WorkerReports):
 
     # -- what a page calls ---------------------------------------------------------------
 
-    def submit(self, experiment: Experiment, owner: str) -> Job:
-        """Queue a training run (or attach to an identical one) and return its job."""
+    def submit(self, experiment: Experiment, owner: str, probes: tuple[str, ...] = ()) -> Job:
+        """Queue a training run (or attach to an identical one) and return its job.
+
+        ``probes``: typed inputs (a page's input box) whose outputs the worker computes
+        with the trained model, beside the training data's (``Job.outputs``)."""
         with self._lock:
             job = self._live.get(experiment) or self._finished.get(experiment)
             if job is not None and job.ending is None and share_runs():  # not being stopped
@@ -133,7 +136,7 @@ class JobPool(WorkerReports):
                 if job.done:
                     self._finished.move_to_end(experiment)
                 return job
-            job = Job(next(self._ids), experiment, owners={owner})
+            job = Job(next(self._ids), experiment, owners={owner}, probes=tuple(probes))
             self._jobs[job.id], self._live[experiment] = job, job
             self._queue.append(job)
             self._dispatch()

@@ -31,7 +31,12 @@ class Prediction:
 def predict(model, dataset: Dataset, raw) -> Prediction:
     """Encode ``raw`` like the training data, run the model once, decode the answer."""
     x = dataset.encode(raw)  # (1, T, F)
-    out = np.asarray(model(x, training=False))[0]  # (classes,) | (1,) | (T, vocab) | (T, 1)
+    return answer(dataset, np.asarray(model(x, training=False))[0])
+
+
+def answer(dataset: Dataset, out: np.ndarray) -> Prediction:
+    """The model's output for one encoded input, (classes,) | (1,) | (T, vocab) | (T, 1),
+    decoded as a person reads it."""
     if dataset.task == "classification":
         return Prediction(dataset.decode(out), out, list(dataset.class_names))
     if dataset.task == "next_char":

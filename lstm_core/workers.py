@@ -65,7 +65,7 @@ class Worker:
 
     def start_job(self, job) -> None:
         self.job = job
-        self.tasks.put(("train", job.id, job.experiment))
+        self.tasks.put(("train", job.id, job.experiment, job.probes))
 
     def start_warm(self, experiment) -> None:
         self.warming = experiment
@@ -170,6 +170,17 @@ def _leave_main_out_of_workers() -> None:
         spawn.get_preparation_data = _without_main(spawn.get_preparation_data)
 
 
+def _outputs(model, ds, probes) -> dict:
+    """The trained model's outputs for the training data and each probe that encodes."""
+    inputs = [ds.x]
+    for raw in probes:
+        try:
+            inputs.append(ds.encode(raw))
+        except ValueError:  # the page shows its sentence; nothing to compute ahead
+            pass
+    return {data_digest(x): np.asarray(model(x, training=False)) for x in inputs}
+
+
 def prime() -> None:
     """Pay a process's one-time start of TensorFlow, Keras and XLA before the first job.
 
@@ -216,12 +227,12 @@ def worker_main(slot, tasks, results, stop_value, spool=None, threads: int = 0) 
                 log.warning("warm-up of %s failed: %s", experiment, exc)
             outbox.put("warmed", experiment.architecture, rss_mb())
             continue
-        _, job_id, experiment = task
-        reason, text, seconds, weights = _train(job_id, experiment, outbox, stop_value)
+        _, job_id, experiment, probes = task
+        reason, text, seconds, weights = _train(job_id, experiment, probes, outbox, stop_value)
         outbox.put("done", reason, text, seconds, weights, rss_mb())
 
 
-def _train(job_id, experiment, outbox: Outbox, stop_value):
+def _train(job_id, experiment, probes, outbox: Outbox, stop_value):
     """Train one job; returns (stop reason, message, seconds, final weights or None).
 
     Epochs and snapshots are reported together every ``REPORT_SECONDS`` (and at the end):
@@ -259,7 +270,7 @@ def _train(job_id, experiment, outbox: Outbox, stop_value):
         flush()
         if ds.held_out is not None and result.stop_reason not in ("nan", "diverged"):
             outbox.put("held_out", training.evaluate(model, ds.held_out))
-        outbox.put("outputs", (data_digest(ds.x), np.asarray(model(ds.x, training=False))))
+        outbox.put("outputs", _outputs(model, ds, probes))
     except ValueError as exc:
         flush()
         return "error", str(exc), 0.0, None

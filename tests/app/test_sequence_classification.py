@@ -112,15 +112,19 @@ def test_settings_survive_a_visit_to_another_page():
 
 
 def test_the_predictions_shown_are_the_sessions_own_model_on_the_data():
-    from lstm_core import datasets
+    from lstm_core import datasets, predict
 
     at = trained()
     run = at.session_state[f"run:{PAGE}"]
-    assert run.job.outputs is not None  # the worker computed them once for every owner
     ds = datasets.load(run.dataset, **run.data_options)
+    typed = at.text_input(key=f"w:{PAGE}:input").value
+    # the worker computed both once, for every owner of the job
+    assert len(run.job.outputs) == 2 and len(run.job.probes) == 1
     outputs = run.model(ds.x, training=False).numpy()
     shown = dataframe_with(at, "prediction")["prediction"].tolist()
     assert shown == [ds.decode(row) for row in outputs]
+    [metric] = [m for m in at.metric if m.label != "Training data"]  # not the headline
+    assert metric.value == f"class {predict.predict(run.model, ds, typed).value}"
 
 
 def test_the_first_train_folds_the_data_away():

@@ -12,11 +12,18 @@ from lstm_core.models import ModelSpec
 from lstm_core.training import TrainConfig
 
 SEQ = "sequence_classification"
+LONG = 5000  # epochs (the most a page allows) of a job still training when a test stops it
 
 
 def experiment(epochs=30, seed=0, **spec) -> Experiment:
     spec = {"units": 8, **spec}
     return Experiment.of(SEQ, {}, ModelSpec(**spec), TrainConfig(epochs=epochs, seed=seed))
+
+
+def long_job(seed: int) -> Experiment:
+    """A job still training when a test stops it: 5000 epochs of one sample per batch."""
+    config = TrainConfig(epochs=LONG, seed=seed, batch_size=1)
+    return Experiment.of(SEQ, {}, ModelSpec(units=32), config)
 
 
 def wait_until(condition, timeout=60.0):
@@ -69,7 +76,7 @@ def test_with_sharing_off_identical_experiments_each_train(pool, monkeypatch):
 
 
 def test_queue_positions_and_first_come_first_served(pool):
-    long = pool.submit(experiment(epochs=5000, seed=11), "a")
+    long = pool.submit(long_job(11), "a")
     wait_until(lambda: long.status == "running")
     second = pool.submit(experiment(epochs=10, seed=12), "b")
     third = pool.submit(experiment(epochs=10, seed=13), "c")
@@ -85,21 +92,21 @@ def test_queue_positions_and_first_come_first_served(pool):
 
 
 def test_stop_ends_within_a_chunk_and_keeps_every_epoch_trained(pool):
-    job = pool.submit(experiment(epochs=5000, seed=21), "a")
+    job = pool.submit(long_job(21), "a")
     wait_until(lambda: job.epochs_done > 0)
     wait_until(lambda: pool.progress(job).seconds_left is not None)  # from the 2nd report
-    assert pool.progress(job).seconds_left < 60  # 5000 small epochs: seconds, not minutes
+    assert pool.progress(job).seconds_left < 600  # small epochs: minutes at most, not hours
     pool.stop(job, "a")
     assert pool.progress(job).stopping
     pool.wait(job, timeout=5)
-    assert job.stop_reason == "stopped" and 0 < job.epochs_done < 5000
+    assert job.stop_reason == "stopped" and 0 < job.epochs_done < LONG
     assert len(job.history["accuracy"]) == job.epochs_done
     assert job.weights is not None  # the model trained so far is kept
 
 
 def test_stop_by_one_of_two_owners_leaves_the_other_training(pool):
-    job = pool.submit(experiment(epochs=3000, seed=31), "a")
-    pool.submit(experiment(epochs=3000, seed=31), "b")
+    job = pool.submit(long_job(31), "a")
+    pool.submit(long_job(31), "b")
     wait_until(lambda: len(job.snapshots) >= 2)
     kept = pool.stop(job, "a")
     assert kept is not job and kept.done and kept.stop_reason == "stopped"
@@ -112,7 +119,7 @@ def test_stop_by_one_of_two_owners_leaves_the_other_training(pool):
 
 
 def test_released_sessions_cancel_their_queued_and_running_jobs(pool):
-    running = pool.submit(experiment(epochs=5000, seed=41), "gone")
+    running = pool.submit(long_job(41), "gone")
     wait_until(lambda: running.status == "running")
     queued = pool.submit(experiment(epochs=10, seed=42), "gone")
     pool.release("gone")
@@ -125,7 +132,7 @@ def test_a_session_that_stops_existing_loses_its_job(pool, monkeypatch):
     monkeypatch.setattr(job_reports, "OWNER_GRACE_SECONDS", 0.0)  # the reader thread reads it
     monkeypatch.setattr(job_reports, "OWNER_CHECK_SECONDS", 0.0)
     monkeypatch.setattr(pool, "owner_alive", lambda owner: owner != "closed-tab")
-    job = pool.submit(experiment(epochs=5000, seed=51), "closed-tab")
+    job = pool.submit(long_job(51), "closed-tab")
     pool.wait(job, timeout=30)
     assert job.stop_reason == "cancelled"
 
@@ -322,12 +329,16 @@ def test_the_cores_are_shared_out_between_the_workers_tensorflow_threads():
     assert jobs.threads_per_worker(8, cores=2) == 1  # never none
 
 
-def test_a_job_brings_its_models_outputs_on_the_training_data(pool):
+def test_a_job_brings_its_models_outputs_on_the_training_data_and_the_probes(pool):
     exp = experiment(epochs=10, seed=63)
-    job = pool.wait(pool.submit(exp, "a"))
+    probes = ("0, 0, 0, 0, 0, 1", "not numbers")  # the second cannot be encoded: skipped
+    job = pool.wait(pool.submit(exp, "a", probes))
     ds = datasets.load(SEQ)
     mine = models.build(exp.spec, ds, seed=63)
     training.set_weights(mine, job.weights)
-    digest, outputs = job.outputs
-    assert digest == jobs.data_digest(ds.x) != jobs.data_digest(ds.x[:-1])
-    np.testing.assert_allclose(outputs, mine(ds.x, training=False).numpy(), atol=1e-6)
+    probe = ds.encode(probes[0])
+    assert set(job.outputs) == {jobs.data_digest(ds.x), jobs.data_digest(probe)}
+    assert jobs.data_digest(ds.x[:-1]) not in job.outputs
+    for x in (ds.x, probe):
+        got = job.outputs[jobs.data_digest(x)]
+        np.testing.assert_allclose(got, mine(x, training=False).numpy(), atol=1e-6)
