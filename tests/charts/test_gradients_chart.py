@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-import plotly.io as pio
 import pytest
 
+from app.charts import TEMPLATE
 from app.charts.gradients import gradient_flow
 from app.charts.memory import CELL_COLORS
 
@@ -33,7 +33,7 @@ def test_gradient_flow_draws_one_line_per_cell_on_a_log_axis() -> None:
 def test_gradient_flow_is_projector_readable() -> None:
     fig = gradient_flow(CURVES, title="Gradients at init")
     assert fig.layout.title.text == "Gradients at init"
-    assert fig.layout.template == pio.templates["plotly_white"]
+    assert fig.layout.template == TEMPLATE
     assert fig.layout.font.size >= 16 and fig.layout.legend.font.size >= 16
     assert 300 <= fig.layout.height <= 420
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -12,6 +13,7 @@ import plotly.io as pio
 import pytest
 
 from app import charts
+from app.charts import style
 from tests.charts.conftest import ROOT, SEQ_LABELS, SEQS, WINDOWS_X, WINDOWS_Y, _heatmaps
 
 
@@ -42,13 +44,32 @@ def _all_figures() -> dict[str, go.Figure]:
 def test_every_chart_is_projector_readable(name: str) -> None:
     fig = _all_figures()[name]
     assert isinstance(fig, go.Figure)
-    assert fig.layout.template == pio.templates["plotly_white"]
+    assert fig.layout.template == charts.TEMPLATE
     assert fig.layout.font.size >= 16
     assert fig.layout.title.text
     # heatmaps grow 16 px per row (up to the 32 rows shown at once) so every row is labelled
     assert 300 <= fig.layout.height <= (700 if _heatmaps(fig) else 420)
     for heatmap in _heatmaps(fig):
         assert heatmap.colorbar.title.text, "every colour bar carries a title"
+
+
+def test_the_template_is_plotly_white_as_these_charts_use_it() -> None:
+    white = pio.templates["plotly_white"].to_plotly_json()
+    ours = charts.TEMPLATE.to_plotly_json()
+    assert set(white["layout"]) - set(ours["layout"]) == {"geo", "polar", "scene", "ternary"}
+    assert all(white["layout"][key] == value for key, value in ours["layout"].items())
+    assert ours["data"] == {kind: white["data"][kind] for kind in style.TRACE_TYPES
+                            if kind in white["data"]}  # fmt: skip
+    # what each figure copies (and the figure cache holds) is less than half of plotly_white
+    assert len(repr(ours)) < len(repr(white)) / 2
+
+
+def test_the_template_covers_every_trace_type_the_charts_draw() -> None:
+    """A chart drawing a type left out of ``TRACE_TYPES`` (a ``go.Pie``, say) would lose
+    plotly_white's look for it."""
+    source = "\n".join(path.read_text() for path in (ROOT / "app" / "charts").glob("*.py"))
+    drawn = {name.lower() for name in re.findall(r"\bgo\.([A-Z]\w*)\(", source)} - {"figure"}
+    assert {"scatter", "heatmap"} <= drawn <= set(style.TRACE_TYPES)
 
 
 def test_colour_scales_are_defined_once_and_colour_blind_safe() -> None:
