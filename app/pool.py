@@ -18,6 +18,7 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from app import presets
 from lstm_core.jobs import JobPool
 
 
@@ -30,8 +31,13 @@ def session_alive(session_id: str) -> bool:
 
 @st.cache_resource(show_spinner=False)
 def pool() -> JobPool:
-    """The process-wide pool (workers start now, in the background)."""
-    return JobPool(owner_alive=session_alive)
+    """The process-wide pool. Its workers start now, in the background, and first compile
+    every preset of every page (from the on-disk XLA cache after a restart), so that a
+    class's first click finds its loop compiled, as it would before the restart."""
+    jobs = JobPool(owner_alive=session_alive)
+    for experiment in presets.every_experiment():
+        jobs.warm(experiment)
+    return jobs
 
 
 def owner() -> str:

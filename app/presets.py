@@ -70,6 +70,14 @@ def of(page: str) -> dict[str, Preset]:
     return {preset.key: preset for preset in PRESETS.get(page, ())}
 
 
+def every_experiment() -> list[Experiment]:
+    """What every preset of every page trains, the tutorials first (a class's first click):
+    the server's workers compile them all when it starts (``app.pool.pool``)."""
+    pairs = [(page, preset) for page, presets in PRESETS.items() for preset in presets]
+    pairs.sort(key=lambda pair: pair[1].key != TUTORIAL)  # stable: page order kept
+    return [experiment(page, preset) for page, preset in pairs]
+
+
 def experiment(page: str, preset: Preset) -> Experiment:
     """What pressing Train right after choosing ``preset`` trains (to compile it ahead):
     its lesson with the preset's model and training settings, on the lesson's data (a

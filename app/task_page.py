@@ -135,10 +135,6 @@ def render_task_page(page: TaskPage) -> None:
         # the settings just changed compile in an idle worker while the student reaches
         # for Train (nothing happens when their loop is known already)
         pool.pool().warm(Experiment.of(dataset, options, spec, config), keep=False)
-    pool.pool().warm(Experiment.of(lesson.dataset, lesson.dataset_options, lesson.spec,
-                                   lesson.config))  # fmt: skip
-    for preset in presets.PRESETS.get(page.key, ()):  # a preset's first click compiles nothing
-        pool.pool().warm(presets.experiment(page.key, preset))
     url_state.publish(page.key, params, preset_values(page, current_preset(page).key))
 
 

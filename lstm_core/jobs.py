@@ -187,8 +187,9 @@ class JobPool(WorkerReports):
             if keep and experiment not in self._presets:
                 self._presets.append(experiment)
             self._queue_warm(experiment)
-            while len(self._warm) > MAX_WARM_WAITING:
-                self._warm.popleft()
+            changed = [e for e in self._warm if e not in self._presets]
+            for stale in changed[:-MAX_WARM_WAITING]:  # never a lesson's: those stay wanted
+                self._warm.remove(stale)
             self._dispatch()
 
     def _queue_warm(self, experiment: Experiment) -> None:
@@ -211,6 +212,11 @@ class JobPool(WorkerReports):
         with self._lock:
             running = sum(1 for job in self._jobs.values() if job.status == "running")
             return {"queued": len(self._queue), "running": running, "workers": self.size}
+
+    def warm_ups_left(self) -> int:
+        """Warm-ups waiting or compiling now (0: every loop asked for is compiled)."""
+        with self._lock:
+            return len(self._warm) + sum(1 for w in self._workers if w.warming)
 
     def live_owners(self) -> int:
         """How many sessions wait for a queued or running job (each page redraws it live)."""

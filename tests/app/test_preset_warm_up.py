@@ -1,9 +1,9 @@
-"""A task page compiles every preset's loop ahead, and what it compiles is exactly what
-Train trains after a click on that preset (else the warm-up would be wasted work)."""
+"""The server compiles every preset's loop when it starts, and what it compiles is exactly
+what Train trains after a click on that preset (else the warm-up would be wasted work)."""
 
 import pytest
 
-from app import presets
+from app import pool, presets
 from lstm_core.jobs import JobPool
 from tests.app.test_links import open_link
 
@@ -30,4 +30,22 @@ def test_every_preset_is_warmed_as_it_trains(page, warmed):
         kept = {experiment for experiment, keep in warmed if keep}
         assert current, f"{page}: the page warmed no current settings"
         assert current[-1] == presets.experiment(page, preset), f"{page}: {preset.key}"
-        assert {presets.experiment(page, p) for p in presets.PRESETS[page]} <= kept
+        assert kept <= set(presets.every_experiment())  # only the pool's start keeps any
+
+
+def test_the_pool_warms_every_preset_when_it_starts_the_tutorials_first(monkeypatch):
+    class Recorder:
+        def __init__(self, owner_alive):
+            self.warmed = []
+
+        def warm(self, experiment, keep=True):
+            self.warmed.append((experiment, keep))
+
+    monkeypatch.setattr(pool, "JobPool", Recorder)
+    warmed = pool.pool.__wrapped__().warmed  # a new server's pool, without the cache
+    every = {presets.experiment(page, p) for page in presets.PRESETS for p in presets.PRESETS[page]}
+    assert {experiment for experiment, _ in warmed} == every and len(warmed) == len(every)
+    assert all(keep for _, keep in warmed)  # re-warmed in every new worker after a recycle
+    tutorials = [presets.experiment(page, presets.of(page)[presets.TUTORIAL])
+                 for page in presets.PRESETS]  # fmt: skip
+    assert [experiment for experiment, _ in warmed[: len(tutorials)]] == tutorials

@@ -277,6 +277,24 @@ def test_changed_settings_compile_before_train_and_the_click_waits_for_that_comp
         pool.close()
 
 
+def test_many_changed_settings_drop_their_oldest_warm_ups_never_a_lessons(monkeypatch):
+    """A student's settings move on, so only the newest MAX_WARM_WAITING of them wait; the
+    presets warmed at the server's start keep waiting however many students change theirs."""
+    monkeypatch.setattr(jobs, "MAX_WARM_WAITING", 3)
+    pool = JobPool(workers=1)  # its worker imports TensorFlow for seconds: nothing is taken
+    try:
+        lessons = [experiment(units=4 + i) for i in range(4)]
+        changed = [experiment(units=20 + i) for i in range(8)]
+        for exp in lessons:
+            pool.warm(exp)
+        for exp in changed:
+            pool.warm(exp, keep=False)
+        assert list(pool._warm) == lessons + changed[-3:]
+        wait_until(lambda: pool._workers[0].ready, timeout=120)  # closed once it has started
+    finally:
+        pool.close()
+
+
 def test_warm_ups_stop_short_of_the_memory_limit_so_they_never_replace_a_worker():
     """Each compiled loop stays in a worker for good: warming every lesson into a worker
     near its limit would replace it, and the new one would warm itself up to the limit
