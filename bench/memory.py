@@ -15,6 +15,9 @@ layers, dropout, batch size varied as students do), total and over the last half
 ``--sessions N`` also opens N browser sessions one after another on a real ``streamlit
 run`` server (headless Chromium), each training its own architecture, then closing;
 ``--root DIR`` points that at another checkout (e.g. the previous commit, for "before").
+Streamlit keeps a closed session for its reconnect window (``server.disconnectedSessionTTL``,
+120 s) before dropping it, so the sessions are read again once that has passed, with the
+app's caches by size (Streamlit's ``/_stcore/metrics``).
 
 Usage: python bench/memory.py [--distinct 200] [--repeat 20] [--sessions 0] [--root .]
 """
@@ -28,6 +31,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
@@ -140,9 +144,12 @@ def sessions(n: int, root: Path) -> None:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.port", str(port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
+           "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.enableExpensiveMemoryStats", "true"]  # fmt: skip
     log = open(f"/tmp/memory-bench-{root.name}.log", "w")  # noqa: SIM115 - the server's life
-    proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT)
+    # the venv's editable install points at this checkout: the served one's packages first
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         _wait_healthy(url, proc)
         with sync_playwright() as p:
@@ -157,10 +164,35 @@ def sessions(n: int, root: Path) -> None:
                 work.step(i)
             server.report(f"; {time.perf_counter() - tic:.0f} s")
             work.report()
+            after_reconnect_window(browser, url, server)
             browser.close()
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def after_reconnect_window(browser, url: str, server: Growth) -> None:
+    """The server once the closed sessions are dropped, and its largest caches."""
+    from streamlit import config
+
+    ttl = config.get_option("server.disconnectedSessionTTL")
+    print(f"waiting {ttl} s for the closed sessions' reconnect window", flush=True)
+    time.sleep(ttl + 5)
+    context = browser.new_context()  # the next disconnect drops the expired sessions
+    page = context.new_page()
+    page.goto(f"{url}/sequence_classification")
+    page.get_by_role("spinbutton", name="Units", exact=True).wait_for()
+    context.close()
+    time.sleep(5)
+    server.report(" (reconnect window passed)")
+    sizes: dict[str, float] = {}
+    with urllib.request.urlopen(f"{url}/_stcore/metrics") as reply:
+        for line in reply.read().decode().splitlines():
+            found = re.match(r'cache_memory_bytes\{.*cache="([^"]+)"\} (\S+)', line)
+            if found:
+                sizes[found[1]] = sizes.get(found[1], 0.0) + float(found[2]) / 1e6
+    for name, mb in sorted(sizes.items(), key=lambda item: -item[1])[:6]:
+        print(f"  cache {name:<40} {mb:6.1f} MB")
 
 
 def one_session(browser, url: str, i: int) -> None:

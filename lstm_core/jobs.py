@@ -45,7 +45,7 @@ from lstm_core.job_reports import WorkerReports
 from lstm_core.memory import trim_heap
 from lstm_core.workers import Worker, spool_dir
 
-KEEP_FINISHED_BYTES = 64 * 2**20  # finished jobs kept for identical submissions
+KEEP_FINISHED_BYTES = 32 * 2**20  # finished jobs kept for identical submissions (the latest)
 KEEP_FINISHED_JOBS = 256
 REUSABLE = ("completed", "early_stopping", "nan", "diverged")  # endings worth sharing
 MAX_WARM_WAITING = 16  # compiles of changed settings waiting for an idle worker
