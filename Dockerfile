@@ -15,7 +15,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     TF_CPP_MIN_LOG_LEVEL=2 \
     LSTM_EXPLORER_XLA_CACHE=/opt/lstm-explorer/xla \
     LSTM_EXPLORER_WORKERS=2 \
-    LSTM_EXPLORER_WORKER_MB=1200
+    LSTM_EXPLORER_WORKER_MB=1600
 
 RUN useradd --create-home --uid 10001 app \
     && mkdir -p /opt/lstm-explorer/xla \

@@ -102,7 +102,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
-    env = {**os.environ, "LSTM_EXPLORER_WORKERS": "2", "LSTM_EXPLORER_WORKER_MB": "1200"}
+    env = {**os.environ, "LSTM_EXPLORER_WORKERS": "2", "LSTM_EXPLORER_WORKER_MB": "1600"}
     cmd = [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.port", str(port),
            "--server.headless", "true", "--server.address", "127.0.0.1"]  # fmt: skip
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,

@@ -80,9 +80,15 @@ def share_runs() -> bool:
 
 
 def default_recycle_mb() -> float:
-    """A worker past this RSS (MB) is replaced after its job: ``LSTM_EXPLORER_WORKER_MB``."""
+    """A worker past this RSS (MB) is replaced after its job: ``LSTM_EXPLORER_WORKER_MB``.
+
+    A worker is ~700 MB once TensorFlow is loaded, and each loop it compiles adds 20-50
+    MB: 1600 holds every preset's loop (warmed at the server's start, WARM_ROOM_MB short
+    of the bound) with room for ten or so new architectures before a replacement. At 1200
+    the warm-ups stopped two or three presets short.
+    """
     configured = os.environ.get("LSTM_EXPLORER_WORKER_MB", "")
-    return float(configured) if configured.isdigit() else 1200.0
+    return float(configured) if configured.isdigit() else 1600.0
 
 
 class JobPool(WorkerReports):

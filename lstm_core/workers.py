@@ -21,7 +21,7 @@ import numpy as np
 
 from lstm_core import datasets
 from lstm_core.job_records import data_digest
-from lstm_core.memory import rss_mb
+from lstm_core.memory import rss_mb, trim_heap
 from lstm_core.models import ModelSpec
 
 log = logging.getLogger(__name__)
@@ -209,7 +209,7 @@ def worker_main(slot, tasks, results, stop_value, spool=None, threads: int = 0) 
 
     parent = os.getppid()
     prime()
-    outbox.put("ready", rss_mb())
+    outbox.put("ready", settled_rss())
     while True:
         try:
             task = tasks.get(timeout=2.0)
@@ -225,11 +225,22 @@ def worker_main(slot, tasks, results, stop_value, spool=None, threads: int = 0) 
                 training.warm_up(experiment.spec, experiment.load(), experiment.config)
             except Exception as exc:  # noqa: BLE001 - a warm-up is optional
                 log.warning("warm-up of %s failed: %s", experiment, exc)
-            outbox.put("warmed", experiment.architecture, rss_mb())
+            outbox.put("warmed", experiment.architecture, settled_rss())
             continue
         _, job_id, experiment, probes = task
         reason, text, seconds, weights = _train(job_id, experiment, probes, outbox, stop_value)
-        outbox.put("done", reason, text, seconds, weights, rss_mb())
+        outbox.put("done", reason, text, seconds, weights, settled_rss())
+
+
+def settled_rss() -> float:
+    """The worker's RSS once the heap it freed is given back to the OS (5 ms after a job).
+
+    XLA's compile of a new loop frees 100-200 MB that glibc would otherwise keep: the
+    pool, which judges a worker by its RSS, took no more warm-ups after three or four
+    loops, and replaced workers for memory they no longer used.
+    """
+    trim_heap()
+    return rss_mb()
 
 
 def _train(job_id, experiment, probes, outbox: Outbox, stop_value):

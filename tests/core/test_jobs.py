@@ -295,6 +295,23 @@ def test_many_changed_settings_drop_their_oldest_warm_ups_never_a_lessons(monkey
         pool.close()
 
 
+def test_a_worker_gives_back_the_heap_a_compile_freed_before_it_reports_its_memory():
+    """XLA's compile of a new loop frees 100-200 MB that glibc keeps unless asked: the pool
+    judges a worker by the RSS it reports, and took no more warm-ups after three or four
+    loops, so some of the presets warmed at the server's start never were."""
+    pool = JobPool(workers=1, recycle_mb=float("inf"))
+    try:
+        [worker] = pool._workers
+        wait_until(lambda: worker.ready, timeout=120)
+        ready = worker.rss_mb
+        exp = experiment(units=128, seed=5)  # the lesson's size (without trimming: +140 MB)
+        pool.warm(exp, keep=False)
+        wait_until(lambda: exp.architecture in worker.archs and not worker.warming, timeout=120)
+        assert worker.rss_mb - ready < 80, (ready, worker.rss_mb)
+    finally:
+        pool.close()
+
+
 def test_warm_ups_stop_short_of_the_memory_limit_so_they_never_replace_a_worker():
     """Each compiled loop stays in a worker for good: warming every lesson into a worker
     near its limit would replace it, and the new one would warm itself up to the limit
