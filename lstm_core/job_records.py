@@ -45,13 +45,18 @@ class Experiment:
         worker that compiled a rate of 0.2 trains 0.5 without compiling; the recurrent
         layers' activation does not count at all. (The batch size
         counts here although tiny data shares one loop for all: knowing that would mean
-        loading the dataset in the page server.)
+        loading the dataset in the page server.) The optimizer and a validation split count,
+        as in ``training_loop``'s key: a split trains on fewer rows and scores the rest
+        inside the loop (the preset "overfitting" was taken for the warm tutorial's loop,
+        and its first click compiled for 6 s).
         """
         spec = self.spec.replace(dropout=_some(self.spec.dropout),
                                  recurrent_dropout=_some(self.spec.recurrent_dropout))  # fmt: skip
         if spec.cell != "dense":  # an argument of the loop (activation_choice)
             spec = spec.replace(activation=models.ACTIVATIONS[0])
-        return (self.dataset, self.options, spec, self.config.batch_size)
+        config = self.config
+        validation = (config.validation_split, config.monitor) if config.validation_split else None
+        return (self.dataset, self.options, spec, (config.batch_size, config.optimizer, validation))
 
 
 def trains_in(arch: tuple, compiled: tuple) -> bool:
@@ -59,8 +64,8 @@ def trains_in(arch: tuple, compiled: tuple) -> bool:
     same architecture, or the same with fewer units (``lstm_core.padded_units``)."""
     if arch == compiled:
         return True
-    (dataset, options, spec, batch), (*others, spec_c, batch_c) = arch, compiled
-    if (dataset, options, batch) != (others[0], others[1], batch_c):
+    (dataset, options, spec, loop), (*others, spec_c, loop_c) = arch, compiled
+    if (dataset, options, loop) != (others[0], others[1], loop_c):
         return False
     if spec.replace(units=spec_c.units) != spec_c:
         return False

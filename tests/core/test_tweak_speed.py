@@ -159,3 +159,28 @@ def test_the_pool_counts_no_activation_of_a_recurrent_layer():
         return Experiment.of("sequence_classification", {}, spec, cfg).architecture
 
     assert arch(activation="relu") == arch() != arch(cell="gru")
+
+
+def test_the_pool_counts_a_validation_split_and_the_optimizer_as_the_loop_does(seq):
+    """Experiments whose loops differ must differ in the pool's eyes, or a warm-up of one
+    is taken for the other (the first click of "overfitting" compiled for 6 s)."""
+    from lstm_core.jobs import Experiment
+
+    spec = models.ModelSpec(units=8)
+    configs = [training.TrainConfig(), training.TrainConfig(validation_split=0.5),
+               training.TrainConfig(optimizer="sgd")]  # fmt: skip
+    loops, archs = set(), set()
+    for cfg in configs:
+        model = models.build(spec, seq)
+        data, held_out = training.split_validation(seq, cfg.validation_split)
+        loops.add(training_loop._architecture_key(model, data, cfg, held_out))
+        archs.add(Experiment.of("sequence_classification", {}, spec, cfg).architecture)
+    assert len(loops) == len(archs) == len(configs)
+    rates = (
+        training.TrainConfig(validation_split=0.5),
+        training.TrainConfig(validation_split=0.5, learning_rate=0.1),
+    )
+    assert (
+        len({Experiment.of("sequence_classification", {}, spec, c).architecture for c in rates})
+        == 1
+    )
