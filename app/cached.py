@@ -70,6 +70,6 @@ def _figure(lang: str, builder: str, *args, **kwargs):
     """Building a Plotly figure costs 15-30 ms; a page shows four or five on every rerun.
     The cache holds figures (pure functions of plain arrays, never mutated afterwards:
     ``st.plotly_chart`` only serialises them), not anyone's model. A figure weighs ~100 KB
-    of Python objects and each student's runs add two or three of their own: 256 hold a
-    class of 60's and stay under ~30 MB."""
+    of Python objects and each student's runs add two or three of their own: 256 hold
+    those of a class of 60 and stay under ~30 MB."""
     return i18n.figure(getattr(charts, builder)(*args, **kwargs))
