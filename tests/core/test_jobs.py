@@ -1,5 +1,6 @@
 """The job pool without Streamlit: workers, progress, Stop, the queue, sharing, cancelling."""
 
+import inspect
 import os
 import time
 
@@ -295,21 +296,22 @@ def test_many_changed_settings_drop_their_oldest_warm_ups_never_a_lessons(monkey
         pool.close()
 
 
-def test_a_worker_gives_back_the_heap_a_compile_freed_before_it_reports_its_memory():
+def test_a_worker_gives_back_the_heap_a_compile_freed_before_it_reports_its_memory(
+    monkeypatch,
+):
     """XLA's compile of a new loop frees 100-200 MB that glibc keeps unless asked: the pool
     judges a worker by the RSS it reports, and took no more warm-ups after three or four
-    loops, so some of the presets warmed at the server's start never were."""
-    pool = JobPool(workers=1, recycle_mb=float("inf"))
-    try:
-        [worker] = pool._workers
-        wait_until(lambda: worker.ready, timeout=120)
-        ready = worker.rss_mb
-        exp = experiment(units=128, seed=5)  # the lesson's size (without trimming: +140 MB)
-        pool.warm(exp, keep=False)
-        wait_until(lambda: exp.architecture in worker.archs and not worker.warming, timeout=120)
-        assert worker.rss_mb - ready < 80, (ready, worker.rss_mb)
-    finally:
-        pool.close()
+    loops, so some of the presets warmed at the server's start never were. (How much is
+    given back depends on the machine: the order is what holds everywhere.)"""
+    calls = []
+    monkeypatch.setattr(workers, "trim_heap", lambda: calls.append("trim"))
+    monkeypatch.setattr(workers, "rss_mb", lambda: calls.append("read") or 900.0)
+    assert workers.settled_rss() == 900.0
+    assert calls == ["trim", "read"]
+    source = inspect.getsource(workers.worker_main)
+    for report in ('"ready"', '"warmed"', '"done"'):  # every report that carries the RSS
+        line = next(x for x in source.splitlines() if f"outbox.put({report}" in x)
+        assert "settled_rss()" in line and "rss_mb()" not in line
 
 
 def test_warm_ups_stop_short_of_the_memory_limit_so_they_never_replace_a_worker():
