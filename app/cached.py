@@ -65,11 +65,12 @@ def figure(builder: str, *args, **kwargs):
     return _figure(i18n.lang(), builder, *args, **kwargs)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=128, show_spinner=False)
 def _figure(lang: str, builder: str, *args, **kwargs):
     """Building a Plotly figure costs 15-30 ms; a page shows four or five on every rerun.
     The cache holds figures (pure functions of plain arrays, never mutated afterwards:
     ``st.plotly_chart`` only serialises them), not anyone's model. A figure weighs ~100 KB
-    of Python objects and each student's runs add two or three of their own: 256 hold
-    those of a class of 60 and stay under ~30 MB."""
+    of Python objects and each student's runs add two or three of their own: 128 hold a
+    class's shared lesson figures and the latest students' own in ~12 MB, which the
+    server never gives back once filled (live training frames are drawn uncached)."""
     return i18n.figure(getattr(charts, builder)(*args, **kwargs))

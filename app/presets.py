@@ -73,9 +73,14 @@ def of(page: str) -> dict[str, Preset]:
 def every_experiment() -> list[Experiment]:
     """What every preset of every page trains, the tutorials first (a class's first click):
     the server's workers compile them all when it starts (``app.pool.pool``)."""
+    return list(named_experiments().values())
+
+
+def named_experiments() -> dict[str, Experiment]:
+    """``every_experiment`` by name, ``"<page>:<preset key>"``, in the same order."""
     pairs = [(page, preset) for page, presets in PRESETS.items() for preset in presets]
     pairs.sort(key=lambda pair: pair[1].key != TUTORIAL)  # stable: page order kept
-    return [experiment(page, preset) for page, preset in pairs]
+    return {f"{page}:{preset.key}": experiment(page, preset) for page, preset in pairs}
 
 
 def experiment(page: str, preset: Preset) -> Experiment:

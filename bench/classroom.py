@@ -133,6 +133,7 @@ async def press_together(students: list[Student], jitter: float, timeout: float)
 def run_class(server: Server, n: int, variant: str, args) -> tuple[list[Outcome], dict]:
     """Warm up, open N pages, settle, then the measured part: N Train clicks."""
     asyncio.run(teacher_warm_up(server, args.timeout))
+    time.sleep(args.settle)  # the workers compile every preset when the server starts
     seeds = [0] * n if variant == "same" else list(range(1, n + 1))
     usage: dict = {}
 
@@ -383,6 +384,13 @@ def main() -> None:
                         help="the light client against one Chromium page, then stop")  # fmt: skip
     parser.add_argument("--jitter", type=float, default=3.0, help="seconds over which all press")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per student")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=0.0,
+        help="seconds between the teacher's run and the class (0: the class "
+        "comes while the new server still compiles its presets)",
+    )
     parser.add_argument("--json", type=Path, help="write the rows (or the check) here")
     args = parser.parse_args()
     if args.check:

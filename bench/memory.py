@@ -19,7 +19,11 @@ Streamlit keeps a closed session for its reconnect window (``server.disconnected
 120 s) before dropping it, so the sessions are read again once that has passed, with the
 app's caches by size (Streamlit's ``/_stcore/metrics``).
 
-Usage: python bench/memory.py [--distinct 200] [--repeat 20] [--sessions 0] [--root .]
+``--page-runs N`` runs N sessions of the page inside this process instead (AppTest): no
+browser, a minute for 100, repeatable to about a megabyte.
+
+Usage: python bench/memory.py [--distinct 200] [--repeat 20] [--sessions 0] [--page-runs 0]
+                              [--root .]
 """
 
 from __future__ import annotations
@@ -171,6 +175,32 @@ def sessions(n: int, root: Path) -> None:
         proc.wait(30)
 
 
+def page_runs(n: int) -> None:
+    """N sessions of the page in this process (Streamlit's AppTest, the app's own pool):
+    each opens the seed-000 page with units 8+i, trains 20 epochs and is dropped. No
+    browser, websocket or reconnect window: a minute, and repeatable to ~1 MB, for trying
+    a change to what a session leaves behind; the browser sessions confirm it."""
+    import streamlit as st
+
+    from tests.app.conftest import open_page, train
+
+    def session(i: int) -> None:
+        train(open_page("sequence_classification"), "sequence_classification", units=8 + i,
+              epochs=20)  # fmt: skip
+
+    for i in range(2):  # warm-up: TensorFlow, the pool, the first compiles
+        session(1000 + i)
+    start, marks = rss_mb(), []
+    for i in range(n):
+        session(i)
+        if (i + 1) % 10 == 0:
+            marks.append(f"{rss_mb() - start:+.0f}")
+    print(f"page runs             n={n:<4} RSS growth every 10: {' '.join(marks)} MB", flush=True)
+    st.cache_data.clear()
+    st.cache_resource.clear()  # (the pool too: its finished jobs go with it)
+    print(f"  after clearing Streamlit's caches: {rss_mb() - start:+.1f} MB", flush=True)
+
+
 def after_reconnect_window(browser, url: str, server: Growth) -> None:
     """The server once the closed sessions are dropped, and its largest caches."""
     from streamlit import config
@@ -231,6 +261,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--way", choices=("inprocess", "pool", "both"), default="both")
     parser.add_argument("--sessions", type=int, default=0, help="browser sessions (0: none)")
+    parser.add_argument(
+        "--page-runs", type=int, default=0, help="sessions of the page in this process (0: none)"
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose app to serve")
     args = parser.parse_args()
     if args.way == "both":  # each way in a fresh process, so neither inherits the other's
@@ -248,6 +281,8 @@ def main() -> None:
         if args.distinct:
             runs = [student_choice(i, args.epochs) for i in range(args.distinct)]
             measure(runs, f"{args.way}: distinct")
+    if args.page_runs:
+        page_runs(args.page_runs)
     if args.sessions:
         sessions(args.sessions, args.root.resolve())
 

@@ -32,18 +32,6 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
-def experiments() -> dict[str, tuple]:
-    """Preset name -> (dataset, options, spec, config): the task pages' presets."""
-    from app.presets import PRESETS, experiment
-
-    found = {}
-    for page, presets in PRESETS.items():
-        for preset in presets:
-            e = experiment(page, preset)
-            found[f"{page}:{preset.key}"] = (e.dataset, dict(e.options), e.spec, e.config)
-    return found
-
-
 def child(cache: str) -> None:
     """One server's life: each preset's first click and a second click, as JSON lines."""
     import time
@@ -58,13 +46,15 @@ def child(cache: str) -> None:
     workers.prime()  # what a worker does before it is ready
     print(json.dumps({"primed": time.perf_counter() - start}), flush=True)
 
-    for name, (dataset, options, spec, config) in experiments().items():
-        ds = datasets.load(dataset, **options)
+    from app.presets import named_experiments
+
+    for name, e in named_experiments().items():
+        ds = datasets.load(e.dataset, **dict(e.options))
         clicks = []
         for _ in range(2):
             start = time.perf_counter()
-            model = models.build(spec, ds, seed=config.seed)
-            training.train(model, ds, config)
+            model = models.build(e.spec, ds, seed=e.config.seed)
+            training.train(model, ds, e.config)
             clicks.append(time.perf_counter() - start)
         print(json.dumps({"preset": name, "first": clicks[0], "again": clicks[1]}), flush=True)
 
@@ -90,10 +80,11 @@ def warmed_pool(cache: str) -> tuple[float, dict[str, list[float]]]:
             print(f"{pool.warm_ups_left()} presets left unwarmed: no room", flush=True)
         clicks: dict[str, list[float]] = {}
         for seed in (0, 1):  # seed 1: a later click (a new run of a compiled loop)
-            for name, (dataset, options, spec, config) in experiments().items():
+            for name, preset in presets.named_experiments().items():
                 tic = time.perf_counter()
-                config = replace(config, seed=config.seed + seed)
-                experiment = jobs.Experiment.of(dataset, options, spec, config)
+                experiment = replace(
+                    preset, config=replace(preset.config, seed=preset.config.seed + seed)
+                )
                 pool.wait(pool.submit(experiment, f"student-{name}"), timeout=300)
                 clicks.setdefault(name, []).append(time.perf_counter() - tic)
         return warm, clicks

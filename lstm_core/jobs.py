@@ -45,7 +45,10 @@ from lstm_core.job_reports import WorkerReports
 from lstm_core.memory import trim_heap
 from lstm_core.workers import Worker, spool_dir
 
-KEEP_FINISHED_BYTES = 32 * 2**20  # finished jobs kept for identical submissions (the latest)
+# Finished jobs kept for identical submissions (the latest), weights and snapshots: room
+# for one lesson-default run (~14 MB) and a class's small ones. Part of the server's
+# memory budget over a term (50 MB of growth, README "Memory"), with the figure cache.
+KEEP_FINISHED_BYTES = 16 * 2**20
 KEEP_FINISHED_JOBS = 256
 REUSABLE = ("completed", "early_stopping", "nan", "diverged")  # endings worth sharing
 MAX_WARM_WAITING = 16  # compiles of changed settings waiting for an idle worker

@@ -65,6 +65,18 @@ def test_identical_experiments_train_once_and_others_do_not_share(pool):
     assert other is not first and other.history["loss"] != first.history["loss"]
 
 
+def test_finished_jobs_kept_for_sharing_stay_within_their_bytes_the_latest_first(pool, monkeypatch):
+    older = pool.wait(pool.submit(experiment(epochs=10, seed=21), "a"))
+    monkeypatch.setattr(jobs, "KEEP_FINISHED_BYTES", older.nbytes * 2 + older.nbytes // 2)
+    newer = [pool.wait(pool.submit(experiment(epochs=10, seed=s), "a")) for s in (22, 23)]
+    assert all(job.nbytes == older.nbytes for job in newer)  # same size: two fit, not three
+    assert pool.submit(experiment(epochs=10, seed=23), "b") is newer[1]  # kept: shared
+    assert pool.submit(experiment(epochs=10, seed=22), "b") is newer[0]
+    again = pool.submit(experiment(epochs=10, seed=21), "b")  # the oldest went: trains anew
+    assert again is not older
+    pool.wait(again)
+
+
 def test_with_sharing_off_identical_experiments_each_train(pool, monkeypatch):
     monkeypatch.setenv("LSTM_EXPLORER_SHARE_RUNS", "off")  # bench/classroom.py's baseline
     exp = experiment(epochs=10, seed=9)
