@@ -20,7 +20,8 @@ Streamlit keeps a closed session for its reconnect window (``server.disconnected
 app's caches by size (Streamlit's ``/_stcore/metrics``).
 
 ``--page-runs N`` runs N sessions of the page inside this process instead (AppTest): no
-browser, a minute for 100, repeatable to about a megabyte.
+browser, two minutes for 100, repeatable to about a megabyte
+(``--way pool --distinct 0 --repeat 0 --page-runs 100``: only that).
 
 Usage: python bench/memory.py [--distinct 200] [--repeat 20] [--sessions 0] [--page-runs 0]
                               [--root .]
@@ -178,7 +179,7 @@ def sessions(n: int, root: Path) -> None:
 def page_runs(n: int) -> None:
     """N sessions of the page in this process (Streamlit's AppTest, the app's own pool):
     each opens the seed-000 page with units 8+i, trains 20 epochs and is dropped. No
-    browser, websocket or reconnect window: a minute, and repeatable to ~1 MB, for trying
+    browser, websocket or reconnect window: two minutes for 100, repeatable to ~1 MB, for trying
     a change to what a session leaves behind; the browser sessions confirm it."""
     import streamlit as st
 

@@ -80,11 +80,9 @@ def warmed_pool(cache: str) -> tuple[float, dict[str, list[float]]]:
             print(f"{pool.warm_ups_left()} presets left unwarmed: no room", flush=True)
         clicks: dict[str, list[float]] = {}
         for seed in (0, 1):  # seed 1: a later click (a new run of a compiled loop)
-            for name, preset in presets.named_experiments().items():
+            for name, e in presets.named_experiments().items():
                 tic = time.perf_counter()
-                experiment = replace(
-                    preset, config=replace(preset.config, seed=preset.config.seed + seed)
-                )
+                experiment = replace(e, config=replace(e.config, seed=e.config.seed + seed))
                 pool.wait(pool.submit(experiment, f"student-{name}"), timeout=300)
                 clicks.setdefault(name, []).append(time.perf_counter() - tic)
         return warm, clicks
