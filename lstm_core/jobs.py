@@ -47,7 +47,7 @@ from lstm_core.workers import Worker, spool_dir
 
 # Finished jobs kept for identical submissions (the latest), weights and snapshots: room
 # for one lesson-default run (~14 MB) and a class's small ones. Part of the server's
-# memory budget over a term (50 MB of growth, README "Memory"), with the figure cache.
+# memory budget (README "Memory over a term": 50 MB of growth), with the figure cache.
 KEEP_FINISHED_BYTES = 16 * 2**20
 KEEP_FINISHED_JOBS = 256
 REUSABLE = ("completed", "early_stopping", "nan", "diverged")  # endings worth sharing
