@@ -23,8 +23,14 @@ app's caches by size (Streamlit's ``/_stcore/metrics``).
 browser, two minutes for 100, repeatable to about a megabyte
 (``--way pool --distinct 0 --repeat 0 --page-runs 100``: only that).
 
+``--light-sessions N`` opens the N sessions on a real server with light clients that speak
+Streamlit's websocket protocol (``bench/st_client.py``) instead of Chromium: ~1 s a
+session instead of ~12, so all N are still inside the reconnect window at the end, and
+the reading after it shows what their end gives back. ``--fixed-units U``: every session
+trains U units on its own seed (runs of one size) instead of 8+i.
+
 Usage: python bench/memory.py [--distinct 200] [--repeat 20] [--sessions 0] [--page-runs 0]
-                              [--root .]
+                              [--light-sessions 0] [--fixed-units 0] [--root .]
 """
 
 from __future__ import annotations
@@ -202,6 +208,59 @@ def page_runs(n: int) -> None:
     print(f"  after clearing Streamlit's caches: {rss_mb() - start:+.1f} MB", flush=True)
 
 
+def light_sessions(n: int, fixed_units: int) -> None:
+    """N light-client sessions one after another on a real server, each training its own
+    run of the seed-000 page (units 8+i, or ``fixed_units`` on seed i+1), then closing;
+    read again once Streamlit's reconnect window has passed."""
+    import asyncio
+
+    from streamlit import config
+
+    from bench.st_client import SEED, TRAIN, Student
+    from bench.st_server import Server
+    from bench.st_server import rss_mb as server_mb
+
+    async def session(url: str, i: int) -> None:
+        student = Student(url, i, 0)
+        try:
+            await student.open()
+            if fixed_units:
+                await student.set_number("Units", fixed_units)
+                await student.set_number(SEED, i + 1)
+            else:
+                await student.set_number("Units", 8 + i)
+            await student.set_number("Epochs", 20)
+            await student.press(TRAIN)
+            outcome = await student.wait_result(300)
+            if outcome.failure:
+                raise RuntimeError(f"session {i}: {outcome.failure}")
+        finally:
+            await student.close()
+
+    async def poke(student: Student) -> None:
+        await student.open()
+        await student.close()
+
+    server = Server.start()
+    try:
+        asyncio.run(session(server.ws_url, -1))  # warm-up: TensorFlow, the first compile
+        label = f"light sessions, {fixed_units or '8+i'} units"
+        growth = Growth(label, n, lambda: server_mb(server.proc.pid))
+        tic = time.perf_counter()
+        for i in range(n):
+            asyncio.run(session(server.ws_url, i))
+            growth.step(i)
+        growth.report(f"; {time.perf_counter() - tic:.0f} s")
+        ttl = config.get_option("server.disconnectedSessionTTL")
+        print(f"waiting {ttl} s for the closed sessions' reconnect window", flush=True)
+        time.sleep(ttl + 5)
+        asyncio.run(poke(Student(server.ws_url, -2, 0)))  # a disconnect drops the expired
+        time.sleep(40)  # the pool gives back what they freed every TIDY_SECONDS (30 s)
+        growth.report(" (reconnect window passed)")
+    finally:
+        server.stop()
+
+
 def after_reconnect_window(browser, url: str, server: Growth) -> None:
     """The server once the closed sessions are dropped, and its largest caches."""
     from streamlit import config
@@ -265,6 +324,10 @@ def main() -> None:
     parser.add_argument(
         "--page-runs", type=int, default=0, help="sessions of the page in this process (0: none)"
     )
+    parser.add_argument("--light-sessions", type=int, default=0,
+                        help="sessions of light websocket clients (0: none)")  # fmt: skip
+    parser.add_argument("--fixed-units", type=int, default=0,
+                        help="light sessions: units of each, own seeds (0: 8+i)")  # fmt: skip
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose app to serve")
     args = parser.parse_args()
     if args.way == "both":  # each way in a fresh process, so neither inherits the other's
@@ -286,6 +349,8 @@ def main() -> None:
         page_runs(args.page_runs)
     if args.sessions:
         sessions(args.sessions, args.root.resolve())
+    if args.light_sessions:
+        light_sessions(args.light_sessions, args.fixed_units)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@
 the workers' messages (ready, progress with epochs and snapshots, held-out scores,
 outputs, warmed, done; a large one through a file, ``workers.received``), replaces a
 worker that died or grew past its limit, and cancels the jobs whose owners (browser
-sessions) have been gone for ``OWNER_GRACE_SECONDS``. It works on the pool's state under
-the pool's lock; the pool itself (``lstm_core.jobs``) holds what a page calls.
+sessions) have been gone for ``OWNER_GRACE_SECONDS``. Every ``TIDY_SECONDS`` it gives the
+OS back what ended sessions freed (``memory.give_back``). It works on the pool's state
+under the pool's lock; the pool itself (``lstm_core.jobs``) holds what a page calls.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import queue
 import time
 
+from lstm_core import memory
 from lstm_core.workers import Worker, received
 
 log = logging.getLogger(__name__)
@@ -21,13 +23,17 @@ log = logging.getLogger(__name__)
 OWNER_CHECK_SECONDS = 2.0  # how often owners of live jobs are checked (session closed?)
 OWNER_GRACE_SECONDS = 10.0  # an owner missing this long is gone (a reconnect is not)
 MAX_START_FAILURES = 3  # a worker that dies this often before it is ready: give up
+# How often the server gives back what ended sessions freed (``memory.give_back``): 100
+# sessions, once dropped after Streamlit's reconnect window, left +219 MB without it and
+# +77 MB with it (bench/memory.py --light-sessions 100; README "Memory over a term").
+TIDY_SECONDS = 30.0
 
 
 class WorkerReports:
     """The reader-thread half of ``JobPool``: worker messages, dead workers, gone owners."""
 
     def _read_loop(self) -> None:
-        last_check = time.monotonic()
+        last_check = last_tidy = time.monotonic()
         while not self._closed:
             try:
                 message = self._results.get(timeout=0.25)
@@ -48,6 +54,9 @@ class WorkerReports:
                     self._dispatch()
                 except Exception:  # noqa: BLE001 - one bad message must not stop every job
                     log.exception("job pool: handling %r failed", message and message[:2])
+            if time.monotonic() - last_tidy > TIDY_SECONDS:
+                last_tidy = time.monotonic()
+                memory.give_back()
 
     def _handle(self, message: tuple) -> None:
         kind, slot, *body = message

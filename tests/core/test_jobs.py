@@ -1,13 +1,15 @@
 """The job pool without Streamlit: workers, progress, Stop, the queue, sharing, cancelling."""
 
+import gc
 import inspect
 import os
+import threading
 import time
 
 import numpy as np
 import pytest
 
-from lstm_core import datasets, job_reports, jobs, models, training, workers
+from lstm_core import datasets, job_reports, jobs, memory, models, training, workers
 from lstm_core.jobs import Experiment, JobPool
 from lstm_core.models import ModelSpec
 from lstm_core.training import TrainConfig
@@ -324,6 +326,37 @@ def test_a_worker_gives_back_the_heap_a_compile_freed_before_it_reports_its_memo
     for report in ('"ready"', '"warmed"', '"done"'):  # every report that carries the RSS
         line = next(x for x in source.splitlines() if f"outbox.put({report}" in x)
         assert "settled_rss()" in line and "rss_mb()" not in line
+
+
+def test_the_server_gives_back_what_ended_sessions_freed(pool, monkeypatch):
+    """Streamlit drops an ended session in a thread of its own, at no moment the app hears
+    of; its models sit in reference cycles, and glibc keeps the pages freed between what
+    lives on. The pool's reader thread collects and trims every ``TIDY_SECONDS``: here a
+    session's ~180 MB, held by a cycle around arrays that outlive it, comes back within
+    seconds (without the collection or without the trim, it stays)."""
+    kept = []
+
+    class Session:
+        pass
+
+    def a_session() -> None:  # in its own thread, as a Streamlit script run
+        session = Session()
+        session.me = session  # a cycle, as a Keras model has: only the collector frees it
+        session.arrays = [np.ones(5_000) for _ in range(5_000)]  # 40 KB each: heap, not mmap
+        kept.extend(session.arrays[::10])  # what outlives the session, between the freed
+
+    gc.collect()
+    gc.disable()  # only the pool's collection may free the session
+    try:
+        thread = threading.Thread(target=a_session)
+        thread.start()
+        thread.join()
+        before = memory.rss_mb()
+        monkeypatch.setattr(job_reports, "TIDY_SECONDS", 0.0)
+        wait_until(lambda: memory.rss_mb() < before - 100, timeout=10)
+    finally:
+        gc.enable()
+    assert len(kept) == 500
 
 
 def test_warm_ups_stop_short_of_the_memory_limit_so_they_never_replace_a_worker():
