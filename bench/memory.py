@@ -273,7 +273,7 @@ def after_reconnect_window(browser, url: str, server: Growth) -> None:
     page.goto(f"{url}/sequence_classification")
     page.get_by_role("spinbutton", name="Units", exact=True).wait_for()
     context.close()
-    time.sleep(5)
+    time.sleep(40)  # the pool gives back what they freed every TIDY_SECONDS (30 s)
     server.report(" (reconnect window passed)")
     sizes: dict[str, float] = {}
     try:
