@@ -190,8 +190,13 @@ def replay_chart(page: str) -> None:
     st.plotly_chart(i18n.figure(curves), theme=None)
     note, skip = st.columns([5, 1], vertical_alignment="center")
     note.caption(t("status.replay", took=seconds_text(run.seconds)))
-    skip.button(t("status.skip") + " ⏭", key=state.button(page, "skip_replay"),
-                on_click=skip_replay, args=(page,))  # fmt: skip
+    skip.button(
+        t("status.skip"),
+        icon=":material/skip_next:",
+        key=state.button(page, "skip_replay"),
+        on_click=skip_replay,
+        args=(page,),
+    )
 
 
 def seconds_text(seconds: float) -> str:
