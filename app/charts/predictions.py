@@ -120,54 +120,49 @@ def _class_markers(
     if class_names is not None:
         n_classes = max(n_classes, len(class_names))
     ticktext = [_show_char(str(c)) for c in class_names] if class_names else None
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=names,
-            y=t,
-            mode="markers",
-            name="true class",
-            marker={"symbol": "circle-open", "size": 26, "line": {"width": 3}, "color": "#444"},
-            hovertemplate="%{x}<br>true class %{y}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=names,
-            y=p,
-            mode="markers",
-            name="predicted class",
-            marker={
-                "symbol": "circle",
-                "size": 13,
-                "color": [CORRECT_COLOR if ok else WRONG_COLOR for ok in correct],
-            },
-            customdata=marks,
-            hovertemplate="%{x}<br>predicted %{y} %{customdata}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=names,
-            y=[n_classes - 0.4] * len(names),
-            mode="text",
-            text=marks,
-            name="correct?",
-            textfont={
-                "size": BASE_FONT_SIZE + 7,
-                "color": [CORRECT_COLOR if ok else WRONG_COLOR for ok in correct],
-            },
-            showlegend=False,
-            hoverinfo="skip",
-        )
-    )
-    fig.update_xaxes(title_text="input")
-    fig.update_yaxes(
-        title_text="class",
-        tickmode="array",
-        tickvals=list(range(n_classes)),
-        ticktext=ticktext,
-        range=[-0.6, n_classes - 0.1],
+    colors = [CORRECT_COLOR if ok else WRONG_COLOR for ok in correct]
+    true_class = {
+        "type": "scatter",
+        "x": names,
+        "y": t,
+        "mode": "markers",
+        "name": "true class",
+        "marker": {"symbol": "circle-open", "size": 26, "line": {"width": 3}, "color": "#444"},
+        "hovertemplate": "%{x}<br>true class %{y}<extra></extra>",
+    }
+    predicted = {
+        "type": "scatter",
+        "x": names,
+        "y": p,
+        "mode": "markers",
+        "name": "predicted class",
+        "marker": {"symbol": "circle", "size": 13, "color": colors},
+        "customdata": marks,
+        "hovertemplate": "%{x}<br>predicted %{y} %{customdata}<extra></extra>",
+    }
+    verdicts = {
+        "type": "scatter",
+        "x": names,
+        "y": [n_classes - 0.4] * len(names),
+        "mode": "text",
+        "text": marks,
+        "name": "correct?",
+        "textfont": {"size": BASE_FONT_SIZE + 7, "color": colors},
+        "showlegend": False,
+        "hoverinfo": "skip",
+    }
+    class_axis = {
+        "title": {"text": "class"},
+        "tickmode": "array",
+        "tickvals": list(range(n_classes)),
+        "range": [-0.6, n_classes - 0.1],
+    }
+    if ticktext is not None:
+        class_axis["ticktext"] = ticktext
+    # one figure from whole dicts (add_trace and update_*axes cost ~10 ms more a figure)
+    fig = go.Figure(
+        data=[true_class, predicted, verdicts],
+        layout={"xaxis": {"title": {"text": "input"}}, "yaxis": class_axis},
     )
     title = f"Predicted vs true class: {int(correct.sum())}/{correct.size} correct"
     return _style(
@@ -202,22 +197,24 @@ def probability_bars(
         raise ValueError(f"highlight must be a class index between 0 and {values.size - 1}.")
     names = _unique_labels([_show_char(str(label)) for label in labels])
     colors = [HIGHLIGHT_COLOR if i == best else MUTED_COLOR for i in range(values.size)]
-    fig = go.Figure(
-        go.Bar(
-            x=names,
-            y=values,
-            marker_color=colors,
-            name="probability",
-            text=[f"{v:.2f}" for v in values],
-            textposition="outside",
-            cliponaxis=False,
-            textfont={"size": BASE_FONT_SIZE + 1},
-            hovertemplate="%{x}: %{y:.3f}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(title_text=axis_title, type="category")
-    fig.update_yaxes(title_text=value_title, range=[0, 1.12], tickvals=[0, 0.25, 0.5, 0.75, 1])
-    return _style(fig, title, 320, showlegend=False)
+    bars = {
+        "type": "bar",
+        "x": names,
+        "y": values,
+        "marker": {"color": colors},
+        "name": "probability",
+        "text": [f"{v:.2f}" for v in values],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "textfont": {"size": BASE_FONT_SIZE + 1},
+        "hovertemplate": "%{x}: %{y:.3f}<extra></extra>",
+    }
+    layout = {
+        "xaxis": {"title": {"text": axis_title}, "type": "category"},
+        "yaxis": {"title": {"text": value_title}, "range": [0, 1.12],
+                  "tickvals": [0, 0.25, 0.5, 0.75, 1]},
+    }  # fmt: skip
+    return _style(go.Figure(data=[bars], layout=layout), title, 320, showlegend=False)
 
 
 def series_predictions(

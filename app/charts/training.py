@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from app.charts.style import BASE_FONT_SIZE, QUALITATIVE, TEXT_COLOR, _style
 
@@ -26,7 +25,6 @@ def training_curves(
         raise ValueError("total_epochs must be at least 1.")
     loss = [float(v) for v in history.get("loss", [])]
     has_acc = "accuracy" in history
-    cols = 2 if has_acc else 1
     panels = [("loss", "val_loss", loss)]
     if has_acc:
         panels.append(("accuracy", "val_accuracy", [float(v) for v in history["accuracy"]]))
@@ -37,33 +35,39 @@ def training_curves(
             subtitles[i] += f" · val {float(history[val_name][-1]):.4g}"
     if loss:
         title = f"{title} · epoch {len(loss)} of {total_epochs}"
-    fig = make_subplots(rows=1, cols=cols, subplot_titles=subtitles, horizontal_spacing=0.2)
     last = max(total_epochs, len(loss))  # never hide epochs beyond the planned number
     x_range = [1, last] if last > 1 else [0.5, 1.5]
+    traces, layout = [], _panels(subtitles)
     for col, (name, val_name, vals) in enumerate(panels, 1):
-        _add_curve(fig, name, vals, col, QUALITATIVE[0 if col == 1 else 2], "solid")
+        axes = ("x", "y") if col == 1 else (f"x{col}", f"y{col}")
+        traces.append(_curve(name, vals, axes, QUALITATIVE[0 if col == 1 else 2], "solid"))
         if val_name in history:
             val = [float(v) for v in history[val_name]]
-            _add_curve(fig, val_name.replace("_", " "), val, col, QUALITATIVE[1], "dash")
+            traces.append(_curve(val_name.replace("_", " "), val, axes, QUALITATIVE[1], "dash"))
         if not vals:
-            fig.add_annotation(
-                text="waiting for the first epoch…",
-                x=0.5,
-                y=0.5,
-                showarrow=False,
-                xref=f"x{col if col > 1 else ''} domain",
-                yref=f"y{col if col > 1 else ''} domain",
-                font={"size": BASE_FONT_SIZE + 1, "color": "#444"},  # 9.7:1 on white
+            layout["annotations"].append(
+                {
+                    "text": "waiting for the first epoch…",
+                    "x": 0.5,
+                    "y": 0.5,
+                    "showarrow": False,
+                    "xref": f"{axes[0]} domain",
+                    "yref": f"{axes[1]} domain",
+                    "font": {"size": BASE_FONT_SIZE + 1, "color": "#444"},  # 9.7:1 on white
+                }
             )
-        fig.update_xaxes(title_text="epoch", range=x_range, row=1, col=col)
-    loss_axis = {"title_text": "loss"}
+        layout[_axis("xaxis", col)].update(title={"text": "epoch"}, range=x_range)
+    loss_axis: dict = {"title": {"text": "loss"}}
     if _spans_decades(loss, 2.0):
-        loss_axis.update(type="log", dtick=1, title_text="loss (log scale)")
+        loss_axis.update(type="log", dtick=1, title={"text": "loss (log scale)"})
     elif not loss:
         loss_axis["range"] = [0, 1]
-    fig.update_yaxes(**loss_axis, row=1, col=1)
+    layout["yaxis"].update(loss_axis)
     if has_acc:
-        fig.update_yaxes(title_text="accuracy", range=[0, 1.05], row=1, col=2)
+        layout["yaxis2"].update(title={"text": "accuracy"}, range=[0, 1.05])
+    # one figure from whole dicts: plotly's make_subplots, update_xaxes and add_trace
+    # cost ~15 ms more per figure, and a class's server draws one per student and frame
+    fig = go.Figure(data=traces, layout=layout)
     has_val = any(k.startswith("val_") for k in history)
     if not has_val:
         return _style(fig, title, 360, showlegend=False)
@@ -71,24 +75,51 @@ def training_curves(
     return _style(fig, title, 400, legend=legend, margin={"b": 100})
 
 
-def _add_curve(
-    fig: go.Figure, name: str, vals: list[float], col: int, color: str, dash: str
-) -> None:
-    epochs = list(range(1, len(vals) + 1))
-    fig.add_trace(
-        go.Scatter(
-            x=epochs,
-            y=vals,
-            name=name,
-            mode="lines+markers" if len(vals) <= 60 else "lines",
-            line={"color": color, "width": 3, "dash": dash},
-            marker={"size": 6},
-            cliponaxis=False,
-            hovertemplate=f"epoch %{{x}}<br>{name} %{{y:.4g}}<extra></extra>",
-        ),
-        row=1,
-        col=col,
-    )
+def _axis(kind: str, col: int) -> str:
+    return kind if col == 1 else f"{kind}{col}"
+
+
+def _panels(subtitles: list[str]) -> dict:
+    """The layout ``make_subplots(rows=1, cols=len(subtitles), horizontal_spacing=0.2,
+    subplot_titles=subtitles)`` gives: side-by-side axes, each panel's title above it."""
+    cols = len(subtitles)
+    width = (1 - 0.2 * (cols - 1)) / cols
+    layout: dict = {"annotations": []}
+    for col, subtitle in enumerate(subtitles, 1):
+        left = (col - 1) * (width + 0.2)
+        x, y = _axis("x", col), _axis("y", col)
+        layout[_axis("xaxis", col)] = {"anchor": y, "domain": [left, left + width]}
+        layout[_axis("yaxis", col)] = {"anchor": x, "domain": [0.0, 1.0]}
+        layout["annotations"].append(
+            {
+                "text": subtitle,
+                "font": {"size": 16},
+                "showarrow": False,
+                "x": left + width / 2,
+                "xanchor": "center",
+                "xref": "paper",
+                "y": 1.0,
+                "yanchor": "bottom",
+                "yref": "paper",
+            }
+        )
+    return layout
+
+
+def _curve(name: str, vals: list[float], axes: tuple[str, str], color: str, dash: str) -> dict:
+    return {
+        "type": "scatter",
+        "x": list(range(1, len(vals) + 1)),
+        "y": vals,
+        "name": name,
+        "mode": "lines+markers" if len(vals) <= 60 else "lines",
+        "line": {"color": color, "width": 3, "dash": dash},
+        "marker": {"size": 6},
+        "cliponaxis": False,
+        "hovertemplate": f"epoch %{{x}}<br>{name} %{{y:.4g}}<extra></extra>",
+        "xaxis": axes[0],
+        "yaxis": axes[1],
+    }
 
 
 def _spans_decades(values: Sequence[float], decades: float) -> bool:

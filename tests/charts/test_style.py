@@ -89,3 +89,22 @@ def test_importing_charts_does_not_import_tensorflow() -> None:
         [sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_the_look_merges_into_what_a_builder_set_as_update_layout_would() -> None:
+    fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4]))
+    fig.update_xaxes(tickfont_size=30, title_text="big ticks")  # a builder's larger labels
+    fig.update_layout(legend_orientation="h")
+    styled = style._style(fig, "Title", 350, margin_t=84, legend={"y": -0.2})
+    twin = go.Figure(go.Scatter(x=[1, 2], y=[3, 4])).update_layout(
+        margin={"l": 76, "r": 30, "t": 70, "b": 64}, legend_orientation="h"
+    )
+    twin.update_layout(margin_t=84, legend={"y": -0.2})  # plotly's own merge, the oracle
+    assert styled.layout.margin == twin.layout.margin
+    assert (styled.layout.legend.orientation, styled.layout.legend.y) == ("h", -0.2)
+    assert styled.layout.legend.font.size == style.BASE_FONT_SIZE
+    assert styled.layout.xaxis.tickfont.size == 30 and styled.layout.xaxis.title.text == "big ticks"
+    assert styled.layout.yaxis.tickfont.size == style.BASE_FONT_SIZE
+    assert styled.layout.xaxis.title.font.size == style.AXIS_TITLE_SIZE
+    assert styled.layout.template == charts.TEMPLATE
+    assert (styled.layout.title.text, styled.layout.height) == ("Title", 350)

@@ -135,3 +135,21 @@ def test_run_spread_without_groups_is_one_box_of_all_runs():
     assert len(fig.data) == 1 and list(fig.data[0].y) == [9.1, 8.9, 9.3]
     assert list(fig.data[0].text) == ["seed 0", "seed 1", "seed 2"]
     assert fig.layout.title.subtitle.text == "3 runs: 8.9 … 9.3"
+
+
+@pytest.mark.parametrize("metrics", [("loss",), ("loss", "accuracy")])
+def test_training_curves_lay_out_their_panels_as_plotly_subplots_do(metrics) -> None:
+    from plotly.subplots import make_subplots
+
+    fig = charts.training_curves({name: [0.5, 0.4] for name in metrics}, total_epochs=10)
+    subtitles = [f"{name} 0.4" for name in metrics]
+    ref = make_subplots(rows=1, cols=len(metrics), subplot_titles=subtitles,
+                        horizontal_spacing=0.2)  # fmt: skip
+    for axis in ("xaxis", "yaxis", "xaxis2", "yaxis2")[: 2 * len(metrics)]:
+        ours, theirs = fig.layout[axis], ref.layout[axis]
+        assert ours.anchor == theirs.anchor
+        assert np.allclose(ours.domain, theirs.domain)
+    for ours, theirs in zip(fig.layout.annotations, ref.layout.annotations, strict=False):
+        assert (ours.text, ours.xref, ours.yref) == (theirs.text, theirs.xref, theirs.yref)
+        assert np.isclose(ours.x, theirs.x) and ours.y == theirs.y
+    assert [(t.xaxis, t.yaxis) for t in fig.data] == [("x", "y"), ("x2", "y2")][: len(metrics)]
