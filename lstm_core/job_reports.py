@@ -4,9 +4,10 @@
 the workers' messages (ready, progress with epochs and snapshots, held-out scores,
 outputs, warmed, done; a large one through a file, ``workers.received``), replaces a
 worker that died or grew past its limit, and cancels the jobs whose owners (browser
-sessions) have been gone for ``OWNER_GRACE_SECONDS``. Every ``TIDY_SECONDS`` it gives the
-OS back what ended sessions freed (``memory.give_back``). It works on the pool's state
-under the pool's lock; the pool itself (``lstm_core.jobs``) holds what a page calls.
+sessions) have been gone for ``OWNER_GRACE_SECONDS``. Every ``TIDY_SECONDS``, once no job
+is waiting, it gives the OS back what ended sessions freed (``memory.give_back``). It
+works on the pool's state under the pool's lock; the pool itself (``lstm_core.jobs``)
+holds what a page calls.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ MAX_START_FAILURES = 3  # a worker that dies this often before it is ready: give
 # sessions, once dropped after Streamlit's reconnect window, left +219 MB without it and
 # +77 MB with it (bench/memory.py --light-sessions 100; README "Memory over a term").
 TIDY_SECONDS = 30.0
+# A give-back holds the GIL for a full collection (~0.2-0.4 s with a class's sessions
+# alive), so it waits until no job has been queued or running for QUIET_SECONDS: a class
+# pressing Train is not kept waiting for it. A server that is never quiet still gives back
+# every TIDY_SECONDS * BUSY_TIDY_FACTOR.
+QUIET_SECONDS = 5.0
+BUSY_TIDY_FACTOR = 10
 
 
 class WorkerReports:
@@ -54,8 +61,10 @@ class WorkerReports:
                     self._dispatch()
                 except Exception:  # noqa: BLE001 - one bad message must not stop every job
                     log.exception("job pool: handling %r failed", message and message[:2])
-            if time.monotonic() - last_tidy > TIDY_SECONDS:
-                last_tidy = time.monotonic()
+            now = time.monotonic()
+            quiet = not self._live and now - self._last_live > QUIET_SECONDS
+            if now - last_tidy > TIDY_SECONDS * (1 if quiet else BUSY_TIDY_FACTOR):
+                last_tidy = now
                 memory.give_back()
 
     def _handle(self, message: tuple) -> None:

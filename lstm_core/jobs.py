@@ -118,6 +118,7 @@ class JobPool(WorkerReports):
         self._jobs: dict[int, Job] = {}  # queued and running, by id
         self._queue: deque[Job] = deque()
         self._live: dict[Experiment, Job] = {}  # queued and running, by experiment
+        self._last_live = -float("inf")  # when the last live job finished (monotonic)
         self._finished: OrderedDict[Experiment, Job] = OrderedDict()
         self._warm: deque[Experiment] = deque()
         self._presets: list[Experiment] = []  # every warm request, re-warmed after a recycle
@@ -274,6 +275,7 @@ class JobPool(WorkerReports):
         self._jobs.pop(job.id, None)
         if self._live.get(job.experiment) is job:
             del self._live[job.experiment]
+            self._last_live = job.finished
         if reason in REUSABLE:
             self._finished[job.experiment] = job
             self._trim_finished()

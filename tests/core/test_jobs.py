@@ -359,6 +359,27 @@ def test_the_server_gives_back_what_ended_sessions_freed(pool, monkeypatch):
     assert len(kept) == 500
 
 
+def test_the_give_back_waits_while_a_class_waits_for_its_jobs(pool, monkeypatch):
+    """A full collection holds the GIL for a fraction of a second: while a job is queued or
+    running the pool does not give back (until BUSY_TIDY_FACTOR rounds have passed), and
+    does once no job has been live for QUIET_SECONDS."""
+    calls: list[float] = []
+    monkeypatch.setattr(job_reports.memory, "give_back", lambda: calls.append(time.monotonic()))
+    monkeypatch.setattr(job_reports, "QUIET_SECONDS", 1.0)
+    monkeypatch.setattr(job_reports, "BUSY_TIDY_FACTOR", 1000)
+    monkeypatch.setattr(job_reports, "TIDY_SECONDS", 0.1)
+    job = pool.submit(long_job(seed=77), "a")
+    wait_until(lambda: job.status == "running", timeout=60)
+    time.sleep(1.5)  # the last give-back before the job counts as busy has happened by now
+    since = len(calls)
+    time.sleep(2.0)
+    assert len(calls) == since, "a give-back while a job was running"
+    pool.stop(job, "a")
+    wait_until(lambda: job.done, timeout=30)
+    wait_until(lambda: len(calls) > since, timeout=10)
+    assert calls[since] - job.finished >= 0.95  # after QUIET_SECONDS without a live job
+
+
 def test_warm_ups_stop_short_of_the_memory_limit_so_they_never_replace_a_worker():
     """Each compiled loop stays in a worker for good: warming every lesson into a worker
     near its limit would replace it, and the new one would warm itself up to the limit
