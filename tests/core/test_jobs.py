@@ -368,16 +368,21 @@ def test_the_give_back_waits_while_a_class_waits_for_its_jobs(pool, monkeypatch)
     monkeypatch.setattr(job_reports, "QUIET_SECONDS", 1.0)
     monkeypatch.setattr(job_reports, "BUSY_TIDY_FACTOR", 1000)
     monkeypatch.setattr(job_reports, "TIDY_SECONDS", 0.1)
-    job = pool.submit(long_job(seed=77), "a")
+    # a job that trains for far longer than the test watches it, on any CPU: two layers of
+    # 256 units, one sample per batch (a smaller one ended by itself within 2 s on CI)
+    config = TrainConfig(epochs=LONG, seed=77, batch_size=1)
+    job = pool.submit(Experiment.of(SEQ, {}, ModelSpec(units=256, layers=2), config), "a")
+    submitted = time.monotonic()
     wait_until(lambda: job.status == "running", timeout=60)
-    time.sleep(1.5)  # the last give-back before the job counts as busy has happened by now
-    since = len(calls)
     time.sleep(2.0)
-    assert len(calls) == since, "a give-back while a job was running"
     pool.stop(job, "a")
-    wait_until(lambda: job.done, timeout=30)
-    wait_until(lambda: len(calls) > since, timeout=10)
-    assert calls[since] - job.finished >= 0.95  # after QUIET_SECONDS without a live job
+    wait_until(lambda: job.done, timeout=60)
+    wait_until(lambda: calls and calls[-1] > job.finished, timeout=10)
+    assert job.finished - submitted > 2.0  # it was live while the test watched
+    # (one give-back may have begun as the job was submitted)
+    assert not [c for c in calls if submitted + 0.1 < c < job.finished], "given back while busy"
+    first = next(c for c in calls if c > job.finished)
+    assert first - job.finished >= 0.95  # after QUIET_SECONDS without a live job
 
 
 def test_warm_ups_stop_short_of_the_memory_limit_so_they_never_replace_a_worker():
